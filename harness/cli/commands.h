@@ -1,0 +1,16 @@
+// The `hilt` subcommands. Each lives in its own <name>_command.cc and adds
+// itself to the app; its callback stores the process exit code in *exit_code
+// (see harness/core/exit_code.h).
+#ifndef HILT_CLI_COMMANDS_H_
+#define HILT_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+namespace hilt::cli {
+
+// Add the declaration of each command here, and its call in main.cc.
+// void AddReplayCommand(CLI::App& app, int* exit_code);
+
+}  // namespace hilt::cli
+
+#endif  // HILT_CLI_COMMANDS_H_
