@@ -63,7 +63,6 @@ void ParseStages(const SuiteParser& parser, const YAML::Node& node, Suite* suite
 
 void ParseTests(const SuiteParser& parser, const YAML::Node& node, Suite* suite, Errors* errors) {
   const YamlDoc& doc = parser.doc();
-  if (node.IsNull()) return;  // `tests:` with nothing after it
   if (!node.IsSequence()) {
     errors->Add(doc.Error(node, "tests must be a list of tests, e.g. "
                                 "tests: [{name: version, send: version, expect: 'U-Boot'}]"));
@@ -93,6 +92,7 @@ StatusOr<Suite> ParseSuite(const YamlDoc& doc, const std::string& source) {
   suite.file = doc.file();
   errors.Add(
       doc.CheckMap(root, "suite", {"suite", "timeout", "fail", "repeat-fails", "stages", "tests"}));
+  if (!errors.Add(parser.CheckValues(root, "suite"))) return errors.ToStatus();
 
   if (!root["suite"]) {
     errors.Add(doc.Error(root, "missing 'suite' (the suite's name)"));

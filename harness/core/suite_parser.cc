@@ -74,6 +74,16 @@ SourceLocation SuiteParser::PositionInScalar(const YAML::Node& node, size_t offs
   return start;
 }
 
+Status SuiteParser::CheckValues(const YAML::Node& map, std::string_view what) const {
+  for (const auto& kv : map) {
+    if (kv.second.IsNull()) {
+      return doc_.Error(kv.first, "'" + kv.first.Scalar() + "' in " + std::string(what) +
+                                      " has no value");
+    }
+  }
+  return Status::Ok();
+}
+
 StatusOr<std::string> SuiteParser::ParseName(const YAML::Node& node, std::string_view what) const {
   auto name = doc_.String(node, std::string(what) + " name");
   if (!name.ok()) return name.status();
@@ -185,6 +195,7 @@ StatusOr<std::vector<FactCheck>> SuiteParser::ParseChecks(const YAML::Node& node
 
 StatusOr<Interrupt> SuiteParser::ParseInterrupt(const YAML::Node& node) const {
   HILT_RETURN_IF_ERROR(doc_.CheckMap(node, "interrupt", {"on", "send"}));
+  HILT_RETURN_IF_ERROR(CheckValues(node, "interrupt"));
   if (!node["on"]) return doc_.Error(node, "interrupt has no 'on' (the regex that triggers it)");
   if (!node["send"]) return doc_.Error(node, "interrupt has no 'send' (the text to send)");
   Interrupt interrupt;
@@ -202,6 +213,7 @@ StatusOr<Stage> SuiteParser::ParseStage(const YAML::Node& node, CapturedFacts* c
                                         bool check_facts) const {
   HILT_RETURN_IF_ERROR(
       doc_.CheckMap(node, "stage", {"name", "expect", "within", "check", "interrupt"}));
+  HILT_RETURN_IF_ERROR(CheckValues(node, "stage"));
   Stage stage;
   stage.where = doc_.Where(node);
   if (!node["name"]) return doc_.Error(node, "stage has no 'name'");
@@ -245,6 +257,7 @@ StatusOr<Stage> SuiteParser::ParseStage(const YAML::Node& node, CapturedFacts* c
 
 StatusOr<PromptTest> SuiteParser::ParseTest(const YAML::Node& node) const {
   HILT_RETURN_IF_ERROR(doc_.CheckMap(node, "test", {"name", "send", "expect", "fail", "timeout"}));
+  HILT_RETURN_IF_ERROR(CheckValues(node, "test"));
   PromptTest test;
   test.where = doc_.Where(node);
   if (!node["name"]) return doc_.Error(node, "test has no 'name'");

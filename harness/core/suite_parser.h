@@ -49,6 +49,10 @@ class SuiteParser {
   // scalar's start.
   SourceLocation PositionInScalar(const YAML::Node& node, size_t offset) const;
 
+  // Fails at the key for a key with no value ("expect:" and nothing after
+  // it): yaml-cpp places such a null at the next token, which misleads.
+  Status CheckValues(const YAML::Node& map, std::string_view what) const;
+
   const YamlDoc& doc() const { return doc_; }
 
  private:
