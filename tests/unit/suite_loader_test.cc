@@ -1,7 +1,15 @@
 #include "harness/core/suite_loader.h"
 
+#include <fstream>
+#include <map>
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <re2/re2.h>
+
+#include "harness/core/fact_check.h"
+#include "harness/core/suite_regex.h"
 
 namespace hilt {
 namespace {
@@ -114,6 +122,75 @@ TEST(SuiteLoaderTest, ShippedCommandsSuite) {
   for (const PromptTest& test : suite->tests) sends.push_back(test.send);
   EXPECT_EQ(sends, (std::vector<std::string>{"version", "help", "printenv", "mmc info",
                                              "hilt-no-such-command"}));
+}
+
+// A plain reference walk over a whole log (not the streaming checker): each
+// stage's pattern in order, facts from named groups, checks, fail patterns
+// anywhere, repeat-fails at most once. Returns "" for a pass, else why not.
+std::string Walk(const Suite& suite, const std::string& log) {
+  size_t pos = 0;
+  std::map<std::string, std::string> facts;
+  for (const Stage& stage : suite.stages) {
+    RE2 re(stage.expect.regex, SuiteRegexOptions());
+    std::vector<re2::StringPiece> groups(re.NumberOfCapturingGroups() + 1);
+    if (!re.Match(log, pos, log.size(), RE2::UNANCHORED, groups.data(),
+                  static_cast<int>(groups.size()))) {
+      return "stage " + stage.name + " not found";
+    }
+    for (const auto& [name, index] : re.NamedCapturingGroups()) {
+      facts[name] = std::string(groups[index]);
+    }
+    pos = static_cast<size_t>(groups[0].data() - log.data()) + groups[0].size();
+    for (const FactCheck& check : stage.checks) {
+      CheckOutcome outcome = EvaluateFactCheck(check, facts);
+      if (!outcome.passed) return outcome.message;
+    }
+  }
+  for (const Pattern& fail : suite.fail) {
+    if (RE2::PartialMatch(log, RE2(fail.regex, SuiteRegexOptions()))) return "fail " + fail.regex;
+  }
+  for (const Pattern& repeat : suite.repeat_fails) {
+    re2::StringPiece input(log);
+    RE2 re(repeat.regex, SuiteRegexOptions());
+    int count = 0;
+    while (RE2::FindAndConsume(&input, re)) ++count;
+    if (count > 1) return "repeated " + repeat.regex;
+  }
+  return "";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+TEST(SuiteLoaderTest, ShippedSuitesPassTheSeedLogAndCatchItsFailures) {
+  const std::string log = ReadFile(std::string(HILT_SOURCE_DIR) + "/tests/data/suites/seed-boot.log");
+  ASSERT_FALSE(log.empty());
+  for (const char* file : {"bpi-r4-sd-boot.yaml", "uboot-commands.yaml"}) {
+    auto suite = LoadSuiteFile(Shipped(file));
+    ASSERT_TRUE(suite.ok()) << suite.status().message();
+    EXPECT_EQ(Walk(*suite, log), "") << file;
+
+    std::string small_dram = log;
+    small_dram.replace(small_dram.find("4096 MB"), 7, "2048 MB");
+    EXPECT_EQ(Walk(*suite, small_dram), "dram_mb >= 4096 failed: dram_mb is 2048");
+
+    std::string bl2_error = log;
+    bl2_error.insert(bl2_error.find("NOTICE:  BL2: Booting BL31"),
+                     "ERROR:   BL2: Failed to load image id 5 (-2)\n");
+    EXPECT_THAT(Walk(*suite, bl2_error), StartsWith("fail ")) << file;
+
+    std::string reset_loop = log;
+    reset_loop.insert(reset_loop.find("BPI-R4> "), "\nF0: 102B 0000\nFA: 1042 0000\n");
+    EXPECT_EQ(Walk(*suite, reset_loop), "repeated F0: 102B 0000") << file;
+
+    std::string sd_error = log;
+    sd_error.insert(sd_error.find("Loading Environment"), "Card did not respond to voltage select! : -110\n");
+    EXPECT_THAT(Walk(*suite, sd_error), StartsWith("fail ")) << file;
+  }
 }
 
 TEST(SuiteLoaderTest, MissingFileIsNotFound) {
