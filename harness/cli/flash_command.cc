@@ -29,6 +29,7 @@ struct FlashArgs {
   std::vector<std::string> allow;
   bool force = false;
   bool json = false;
+  bool write_all = false;
 };
 
 StatusOr<std::unique_ptr<BlockTarget>> OpenTarget(const std::string& path, uint64_t image_size) {
@@ -58,7 +59,9 @@ StatusOr<FlashReport> RunFlash(const FlashArgs& args) {
 
   std::unique_ptr<TerminalProgress> progress;
   if (::isatty(STDERR_FILENO)) progress = std::make_unique<TerminalProgress>(stderr);
-  auto report = Flash(args.image, **target, FlashOptions{}, progress.get());
+  FlashOptions options;
+  options.skip_identical = !args.write_all;
+  auto report = Flash(args.image, **target, options, progress.get());
   if (progress) progress->Finish();
   return report;
 }
@@ -112,6 +115,9 @@ void AddFlashCommand(CLI::App& app, int* exit_code) {
                   "matches)");
   cmd->add_flag("--force", args->force,
                 "write a device not in the allow-list (never a mounted or root disk)");
+  cmd->add_flag("--write-all", args->write_all,
+                "write every block of the image's data and partitions without first reading "
+                "what the target holds (by default blocks already identical are skipped)");
   cmd->add_flag("--json", args->json,
                 "print {written_bytes, zeroed_bytes, discarded_bytes, verified_bytes, "
                 "skipped_bytes, seconds} on stdout");
