@@ -14,7 +14,7 @@ namespace {
 using nlohmann::json;
 
 // Seconds rounded to the microsecond, so 0.41 prints as 0.41.
-json Seconds(const std::optional<Nanos>& t) {
+json SecondsOrNull(const std::optional<Nanos>& t) {
   if (!t) return nullptr;
   return std::round(ToSeconds(*t) * 1e6) / 1e6;
 }
@@ -24,13 +24,17 @@ json OrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); 
 }  // namespace
 
 std::string ResultJson(const Verdict& verdict, std::string_view suite_name) {
+  // An untimed replay has no times: null, not a misleading 0.
+  auto Seconds = [&](const std::optional<Nanos>& t) {
+    return verdict.timed ? SecondsOrNull(t) : json(nullptr);
+  };
   json stages = json::array();
   for (const StageResult& s : verdict.stages) {
     stages.push_back({{"name", s.name},
                       {"status", StageStatusName(s.status)},
                       {"t", Seconds(s.t)},
                       {"duration", Seconds(s.duration)},
-                      {"budget", Seconds(s.budget)},
+                      {"budget", SecondsOrNull(s.budget)},
                       {"line", s.line},
                       {"reason", s.reason}});
   }

@@ -5,6 +5,7 @@
 # reader), and clear exit-2 errors for a missing log and a broken suite.
 set -u
 : "${HILT:?set HILT to the hilt binary}" "${HILT_SOURCE_DIR:?}"
+HILT=$(cd "$(dirname "$HILT")" && pwd)/$(basename "$HILT")  # the test changes folders
 SRC=$HILT_SOURCE_DIR
 DATA=$SRC/tests/data/replay
 SUITE=$SRC/suites/bpi-r4-sd-boot.yaml

@@ -57,6 +57,16 @@ TEST(ResultJsonTest, PassHasNullFailedStage) {
   EXPECT_EQ(r["timed"], false);
 }
 
+TEST(ResultJsonTest, UntimedReplayHasNoTimesButKeepsBudgets) {
+  Verdict v = FailedAtDram();
+  v.timed = false;
+  json r = json::parse(ResultJson(v, "s"));
+  EXPECT_TRUE(r["stages"][0]["t"].is_null());
+  EXPECT_TRUE(r["stages"][0]["duration"].is_null());
+  EXPECT_TRUE(r["total"].is_null());
+  EXPECT_DOUBLE_EQ(r["stages"][0]["budget"].get<double>(), 5.0);
+}
+
 TEST(ResultJsonTest, AnyBytesFromTheBoardGiveValidJson) {
   Verdict v = FailedAtDram();
   std::string hostile("\xff\xfe\x00\x01\x1b[31m\"\\\xc3\x28\xed\xa0\x80 ok \xe2\x82\xac", 23);
