@@ -30,10 +30,18 @@ struct ReplayArgs {
   std::string format = "auto";
 };
 
-// Text from the board, made safe to print on a terminal.
+// Text from the board, made safe to print on a terminal: control bytes and
+// invalid UTF-8 as \xNN (backslashes stay, so patterns read as written).
 std::string Printable(std::string_view bytes) {
   std::string out;
-  EscapeConsoleBytes(bytes, &out);
+  size_t start = 0;
+  for (size_t i = 0; i <= bytes.size(); ++i) {
+    if (i == bytes.size() || bytes[i] == '\\') {  // ASCII: never inside a UTF-8 sequence
+      EscapeConsoleBytes(bytes.substr(start, i - start), &out);
+      if (i < bytes.size()) out += '\\';
+      start = i + 1;
+    }
+  }
   return out;
 }
 
