@@ -16,6 +16,7 @@ namespace hilt::image {
 namespace {
 
 constexpr size_t kCopyBlock = 1 << 20;
+constexpr size_t kSparseBlock = 4096;
 
 std::string Errno() { return std::strerror(errno); }
 
@@ -87,10 +88,25 @@ Status CopyBlob(int in, const std::string& in_name, int out, const std::string& 
                                   " bytes while being copied");
     }
     EVP_DigestUpdate(ctx.get(), buf.data(), len);
-    bool zero = std::all_of(buf.begin(), buf.begin() + n, [](uint8_t b) { return b == 0; });
-    if (!zero) {
-      HILT_RETURN_IF_ERROR(WriteAll(out, buf.data(), len, offset + pos, out_name));
-      *written += len;
+    // Write runs of 4 KiB blocks that hold data; skip the all-zero ones.
+    size_t run_start = 0, run_end = 0;
+    for (size_t b = 0; b < len; b += kSparseBlock) {
+      size_t e = std::min(len, b + kSparseBlock);
+      bool zero = std::all_of(buf.begin() + static_cast<long>(b), buf.begin() + static_cast<long>(e),
+                              [](uint8_t v) { return v == 0; });
+      if (zero) continue;
+      if (b != run_end) {
+        HILT_RETURN_IF_ERROR(WriteAll(out, buf.data() + run_start, run_end - run_start,
+                                      offset + pos + run_start, out_name));
+        *written += run_end - run_start;
+        run_start = b;
+      }
+      run_end = e;
+    }
+    if (run_end > run_start) {
+      HILT_RETURN_IF_ERROR(WriteAll(out, buf.data() + run_start, run_end - run_start,
+                                    offset + pos + run_start, out_name));
+      *written += run_end - run_start;
     }
     pos += len;
   }
