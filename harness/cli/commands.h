@@ -12,6 +12,7 @@ namespace hilt::cli {
 void AddReplayCommand(CLI::App& app, int* exit_code);
 void AddFlashCommand(CLI::App& app, int* exit_code);
 void AddLintCommand(CLI::App& app, int* exit_code);
+void AddImageCommand(CLI::App& app, int* exit_code);
 
 }  // namespace hilt::cli
 

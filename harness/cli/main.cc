@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   hilt::cli::AddFlashCommand(app, &exit_code);
   hilt::cli::AddLintCommand(app, &exit_code);
   hilt::cli::AddReplayCommand(app, &exit_code);
+  hilt::cli::AddImageCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);
