@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
 
   int exit_code = hilt::kExitPass;
   (void)exit_code;  // commands register below
+  hilt::cli::AddLintCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);
