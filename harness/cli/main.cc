@@ -14,7 +14,9 @@ int main(int argc, char** argv) {
 
   int exit_code = hilt::kExitPass;
   (void)exit_code;  // commands register below
+  hilt::cli::AddFlashCommand(app, &exit_code);
   hilt::cli::AddImageCommand(app, &exit_code);
+  hilt::cli::AddLintCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);
