@@ -1,6 +1,8 @@
 #include "harness/runner/run.h"
 
+#include <deque>
 #include <exception>
+#include <iterator>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -57,10 +59,6 @@ class RunMachine {
     HILT_RETURN_IF_ERROR(Enter("power", on ? "power on" : "power off"));
     if (on) {
       // Let the rails drain after the last off, or the SoC may not reset.
-      if (last_off_) {
-        Nanos since_off = d_.clock->Now() - *last_off_;
-        if (since_off < req_.board->power.off_time) d_.clock->SleepFor(req_.board->power.off_time - since_off);
-      }
       powered_maybe_ = true;
       Status s = d_.power->On();
       return s.ok() ? s : s.Prefixed("power on (" + d_.power->Describe() + ")");
@@ -126,32 +124,47 @@ class RunMachine {
     if (!console.ok()) return console.status();
     console_ = std::move(*console);
 
+    // Time 0 is just before the switch: the board may print at once.
+    step_ = "power";
+    HILT_RETURN_IF_ERROR(CheckCancel());
+    if (last_off_) {
+      Nanos since_off = d_.clock->Now() - *last_off_;
+      if (since_off < req_.board->power.off_time) d_.clock->SleepFor(req_.board->power.off_time - since_off);
+    }
     origin_ = d_.clock->Now();
+    console_->MarkPowerOn();
     HILT_RETURN_IF_ERROR(Power(true));
     HILT_RETURN_IF_ERROR(Enter("boot", "checking the boot against " + req_.suite->file));
     return Boot();
   }
 
-  // Feeds `chunks` to console.log and the checker, types what it asks.
-  Status Deliver(std::vector<ConsoleChunk>* chunks, bool check) {
-    for (ConsoleChunk& c : *chunks) {
-      Nanos t = c.t - origin_;
-      if (t.count() < 0) t = Nanos(0);
-      d_.recorder->Console(c.bytes, t);
-      if (check && checker_ && !checker_->done()) {
-        std::vector<CheckAction> actions;
-        checker_->Feed(c.bytes, t, &actions);
-        HILT_RETURN_IF_ERROR(Perform(actions));
-      }
-    }
+  // Feeds `chunks` to console.log and the checker, types what it asks;
+  // what arrives while typing is fed in turn, in order.
+  Status Deliver(std::vector<StampedBytes>* chunks, bool check) {
+    std::deque<StampedBytes> pending(std::make_move_iterator(chunks->begin()),
+                                     std::make_move_iterator(chunks->end()));
     chunks->clear();
-    return Status::Ok();
+    Status status;
+    while (!pending.empty()) {
+      StampedBytes c = std::move(pending.front());
+      pending.pop_front();
+      d_.recorder->Console(c.bytes, c.t);
+      if (!status.ok() || !check || !checker_ || checker_->done()) continue;
+      std::vector<CheckAction> actions;
+      checker_->Feed(c.bytes, c.t, &actions);
+      std::vector<StampedBytes> drained;
+      status = Perform(actions, &drained);
+      // Typed echoes go before what is still pending: they arrived earlier.
+      pending.insert(pending.begin(), std::make_move_iterator(drained.begin()),
+                     std::make_move_iterator(drained.end()));
+    }
+    return status;
   }
 
-  Status Perform(const std::vector<CheckAction>& actions) {
+  Status Perform(const std::vector<CheckAction>& actions, std::vector<StampedBytes>* drained) {
     for (const CheckAction& a : actions) {
       Say(fmt::format("typing {:?} ({})", a.send, a.why));
-      Status s = console_->Type(a.send);
+      Status s = console_->Type(a.send, drained);
       if (!s.ok()) {
         step_ = "console";
         return s.Prefixed("typing on the console");
@@ -162,7 +175,7 @@ class RunMachine {
 
   Status Boot() {
     Nanos deadline = origin_ + req_.suite->timeout;
-    std::vector<ConsoleChunk> chunks;
+    std::vector<StampedBytes> chunks;
     while (true) {
       HILT_RETURN_IF_ERROR(CheckCancel());
       console_->Drain(&chunks);
@@ -172,7 +185,8 @@ class RunMachine {
         Nanos now = d_.clock->Now();
         std::vector<CheckAction> actions;
         checker_->Tick(now - origin_, &actions);
-        HILT_RETURN_IF_ERROR(Perform(actions));
+        HILT_RETURN_IF_ERROR(Perform(actions, &chunks));
+        HILT_RETURN_IF_ERROR(Deliver(&chunks, true));
         // The checker judges the suite timeout itself; this is the backstop.
         if (!checker_->done() && now >= deadline) checker_->Finish(now - origin_);
       }
@@ -229,7 +243,7 @@ class RunMachine {
         infra.push_back("cleanup: left the mux on the board because power off failed");
       }
       if (console_) {
-        std::vector<ConsoleChunk> rest;
+        std::vector<StampedBytes> rest;
         console_->Drain(&rest);
         Status s = Deliver(&rest, status.ok() && checker_ && !checker_->done());
         (void)s;  // nothing can be typed any more; the bytes are logged

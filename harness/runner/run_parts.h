@@ -20,8 +20,9 @@
 
 namespace hilt {
 
-// Bytes as they arrived, stamped with Clock::Now() at arrival.
-struct ConsoleChunk {
+// Bytes as they arrived, stamped with their arrival since power-on (0 for
+// bytes that came before it).
+struct StampedBytes {
   std::string bytes;
   Nanos t{0};
 };
@@ -31,12 +32,16 @@ struct ConsoleChunk {
 class ConsoleSession {
  public:
   virtual ~ConsoleSession() = default;
+  // Time 0 of the boot: called just before power on.
+  virtual void MarkPowerOn() = 0;
   // Appends to *out, in order, what has arrived since the last call.
-  virtual void Drain(std::vector<ConsoleChunk>* out) = 0;
+  virtual void Drain(std::vector<StampedBytes>* out) = 0;
   // Ok while the console works; LabFailure once it is gone for good.
   virtual Status Health() = 0;
-  // Types `text` at a pace the board's UART can take.
-  virtual Status Type(std::string_view text) = 0;
+  // Types `text` at a pace the board's UART can take. What arrives
+  // meanwhile (echoes, output) is appended to *drained, so no byte bypasses
+  // the checker.
+  virtual Status Type(std::string_view text, std::vector<StampedBytes>* drained) = 0;
   // Stops the reader and flushes console.raw; Drain still returns what
   // arrived before it stopped.
   virtual Status Stop() = 0;

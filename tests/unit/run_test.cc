@@ -82,11 +82,13 @@ class FakeMux : public SdMux {
 class FakeConsole : public ConsoleSession {
  public:
   FakeConsole(World* w, std::vector<std::string> lines) : w_(w), lines_(std::move(lines)) {}
-  void Drain(std::vector<ConsoleChunk>* out) override {
+  void MarkPowerOn() override { marked_ = true; }
+  void Drain(std::vector<StampedBytes>* out) override {
     if (w_->power_on_at.count() < 0) return;
+    EXPECT_TRUE(marked_) << "bytes stamped before the origin was marked";
     Nanos t = w_->clock.Now() - w_->power_on_at;
     while (next_ < lines_.size() && (stopped_ || Nanos(milliseconds(100) * (next_ + 1)) <= t)) {
-      out->push_back({lines_[next_], w_->power_on_at + milliseconds(100) * (next_ + 1)});
+      out->push_back({lines_[next_], milliseconds(100) * (next_ + 1)});
       ++next_;
     }
   }
@@ -94,9 +96,12 @@ class FakeConsole : public ConsoleSession {
     if (w_->fault == Fault::kConsoleDies && next_ >= 3) return Status::LabFailure("socket closed");
     return Status::Ok();
   }
-  Status Type(std::string_view text) override {
+  Status Type(std::string_view text, std::vector<StampedBytes>* drained) override {
     if (w_->fault == Fault::kTypeFails) return Status::LabFailure("write failed");
     w_->typed += text;
+    // What the board printed while we typed goes to the caller, in order.
+    w_->clock.Advance(milliseconds(150));
+    Drain(drained);
     return Status::Ok();
   }
   Status Stop() override {
@@ -110,6 +115,7 @@ class FakeConsole : public ConsoleSession {
   std::vector<std::string> lines_;
   size_t next_ = 0;
   bool stopped_ = false;
+  bool marked_ = false;
 };
 
 // Passes on "PROMPT>", fails on "PANIC", asks for Ctrl-C on "autoboot".
