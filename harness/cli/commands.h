@@ -10,6 +10,10 @@ namespace hilt::cli {
 
 // Add the declaration of each command here, and its call in main.cc.
 // void AddReplayCommand(CLI::App& app, int* exit_code);
+void AddRunCommand(CLI::App& app, int* exit_code);
+void AddPowerCommand(CLI::App& app, int* exit_code);
+void AddMuxCommand(CLI::App& app, int* exit_code);
+void AddConsoleCommand(CLI::App& app, int* exit_code);
 
 }  // namespace hilt::cli
 
