@@ -30,6 +30,9 @@ struct FactCheck {
   // Right-hand side: a literal (number or quoted string) or a fact name.
   std::string operand;
   bool operand_is_fact = false;
+  // A quoted literal ('2024.10') always compares as a string, so that a
+  // version never equals "2024.1" by numeric accident.
+  bool operand_is_string = false;
   std::string text;   // as written, for messages
   SourceLocation where;
 };

@@ -1,0 +1,190 @@
+#include "harness/devices/console_capture.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/unit/fake_console.h"
+
+namespace hilt {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::filesystem::path RawPath() {
+  auto dir = std::filesystem::temp_directory_path() / ("hilt_capture_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir / (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".raw");
+}
+
+// Drains until `bytes` bytes have been received, or 5 s pass.
+std::vector<ConsoleChunk> DrainUntil(ConsoleCapture& cap, size_t bytes) {
+  std::vector<ConsoleChunk> out;
+  size_t got = 0;
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (got < bytes && std::chrono::steady_clock::now() < deadline) {
+    size_t before = out.size();
+    cap.WaitForData(&out, 100ms);
+    for (size_t i = before; i < out.size(); ++i) got += out[i].bytes.size();
+  }
+  return out;
+}
+
+void WaitDrained(const FakeConsole& console) {
+  for (int i = 0; i < 5000 && !console.drained(); ++i) std::this_thread::sleep_for(1ms);
+}
+
+std::string Join(const std::vector<ConsoleChunk>& chunks) {
+  std::string s;
+  for (const auto& c : chunks) s += c.bytes;
+  return s;
+}
+
+TEST(ConsoleCaptureTest, StampsChunksSincePowerOnAndWritesRawFile) {
+  FakeConsole console;
+  ManualClock clock;
+  console.set_clock(&clock);
+  clock.Advance(7s);
+  auto raw = RawPath();
+  ConsoleCapture cap(&console, &clock, raw.string());
+  ASSERT_TRUE(cap.Start().ok());
+  console.Push({"noise"});
+  auto early = DrainUntil(cap, 5);
+  ASSERT_EQ(early.size(), 1u);
+  EXPECT_EQ(early[0].t, 0ns);  // before power-on
+
+  cap.MarkPowerOn();
+  console.Push({.bytes = "F0: 102B 0000\r\n", .advance = 30ms});
+  console.Push({.bytes = "NOTICE:  BL2: v2.9\r\n", .advance = 400ms});
+  auto chunks = DrainUntil(cap, 15 + 20);
+  cap.Stop();
+  ASSERT_EQ(chunks.size(), 2u);
+  EXPECT_EQ(chunks[0].t, 30ms);
+  EXPECT_EQ(chunks[1].t, 430ms);
+  EXPECT_EQ(chunks[1].bytes, "NOTICE:  BL2: v2.9\r\n");
+  EXPECT_EQ(ReadFile(raw), "noiseF0: 102B 0000\r\nNOTICE:  BL2: v2.9\r\n");
+  EXPECT_EQ(cap.bytes_received(), 40u);
+  EXPECT_TRUE(cap.Gaps().empty());
+  EXPECT_TRUE(cap.raw_status().ok());
+}
+
+TEST(ConsoleCaptureTest, VanishingConsoleIsReopenedGapRecordedNoByteLost) {
+  FakeConsole console;
+  ManualClock clock;
+  console.set_clock(&clock);
+  auto raw = RawPath();
+  ConsoleCaptureOptions opt;
+  opt.reopen_initial = 1ms;
+  opt.reopen_max = 4ms;
+  ConsoleCapture cap(&console, &clock, raw.string(), opt);
+  ASSERT_TRUE(cap.Start().ok());
+  cap.MarkPowerOn();
+  console.Push({.bytes = "hello ", .advance = 1s});
+  console.Push({.bytes = "partial ", .vanish = true, .open_failures = 3, .advance = 1s});
+  console.Push({.bytes = "world", .advance = 2s});
+  auto chunks = DrainUntil(cap, 19);
+  WaitDrained(console);
+  cap.Stop();
+  EXPECT_EQ(Join(chunks), "hello partial world");
+  EXPECT_EQ(ReadFile(raw), "hello partial world");
+  EXPECT_EQ(console.opens(), 1 + 4);  // the first, three failures, the reopen
+  auto gaps = cap.Gaps();
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0].start, 2s);
+  EXPECT_EQ(gaps[0].end, 2s);  // the manual clock did not move while closed
+  EXPECT_EQ(gaps[0].reason, "fake: device vanished");
+  EXPECT_EQ(chunks.back().t, 4s);
+}
+
+TEST(ConsoleCaptureTest, GapStillOpenAtStopIsClosed) {
+  FakeConsole console;
+  ManualClock clock;
+  ConsoleCaptureOptions opt;
+  opt.reopen_initial = 1ms;
+  opt.reopen_max = 1s;
+  ConsoleCapture cap(&console, &clock, "", opt);
+  ASSERT_TRUE(cap.Start().ok());
+  cap.MarkPowerOn();
+  console.Push({.bytes = "x", .vanish = true, .open_failures = 1000000});
+  DrainUntil(cap, 1);
+  std::this_thread::sleep_for(20ms);  // now in back-off, up to 1 s
+  clock.Advance(3s);
+  auto t0 = std::chrono::steady_clock::now();
+  cap.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 300ms);  // Stop interrupts the back-off
+  auto gaps = cap.Gaps();
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0].end, 3s);
+}
+
+TEST(ConsoleCaptureTest, QueueCapSkipsQueuedBytesButNeverRawBytes) {
+  FakeConsole console;
+  ManualClock clock;
+  auto raw = RawPath();
+  ConsoleCaptureOptions opt;
+  opt.max_queued_bytes = 10;
+  ConsoleCapture cap(&console, &clock, raw.string(), opt);
+  ASSERT_TRUE(cap.Start().ok());
+  console.Push({"0123456789"});
+  console.Push({"abc"});  // over the cap: not queued
+  WaitDrained(console);
+  std::this_thread::sleep_for(10ms);
+  std::vector<ConsoleChunk> first;
+  ASSERT_TRUE(cap.WaitForData(&first, 1s));
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].bytes, "0123456789");
+  console.Push({"xyz"});
+  auto next = DrainUntil(cap, 3);
+  cap.Stop();
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].bytes, "xyz");
+  EXPECT_EQ(next[0].lost_before, 3u);
+  EXPECT_EQ(cap.bytes_lost_from_queue(), 3u);
+  EXPECT_EQ(ReadFile(raw), "0123456789abcxyz");
+}
+
+TEST(ConsoleCaptureTest, StartFailsWhenConsoleCannotOpen) {
+  FakeConsole console;
+  console.set_open_failures(1);
+  ManualClock clock;
+  ConsoleCapture cap(&console, &clock, "");
+  Status s = cap.Start();
+  EXPECT_EQ(s.code(), Status::Code::kLabFailure);
+  EXPECT_EQ(s.message(), "console fake: fake: no such device");
+  std::vector<ConsoleChunk> out;
+  EXPECT_FALSE(cap.WaitForData(&out, 10ms));
+}
+
+TEST(ConsoleCaptureTest, UnwritableRawFileFailsStart) {
+  FakeConsole console;
+  ManualClock clock;
+  ConsoleCapture cap(&console, &clock, "/nonexistent/dir/console.raw");
+  Status s = cap.Start();
+  EXPECT_EQ(s.code(), Status::Code::kLabFailure);
+  EXPECT_NE(s.message().find("/nonexistent/dir/console.raw"), std::string::npos);
+}
+
+TEST(ConsoleCaptureTest, StopIsPromptWithRealClock) {
+  FakeConsole console;
+  SteadyClock clock;
+  ConsoleCapture cap(&console, &clock, "");
+  ASSERT_TRUE(cap.Start().ok());
+  std::this_thread::sleep_for(20ms);
+  auto t0 = std::chrono::steady_clock::now();
+  cap.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 300ms);
+  std::vector<ConsoleChunk> out;
+  EXPECT_FALSE(cap.WaitForData(&out, 1s));  // stopped and empty: at once
+}
+
+}  // namespace
+}  // namespace hilt
