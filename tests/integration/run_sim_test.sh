@@ -120,10 +120,10 @@ status=$("$HILT_SIM" ctl --state-dir "$simdir" status)
 grep -q "cancelled" "$tmp/term/result.json" || fail "term: result.json does not say it was cancelled"
 
 echo "== a busy board is refused with its holder"
-exec 9>"$HILT_STATE_DIR/locks/sim.lock"
+mkdir -p "$HILT_STATE_DIR/locks"
 python3 - "$HILT_STATE_DIR/locks/sim.lock" <<'PY' &
 import fcntl, sys, time
-f = open(sys.argv[1], "r+"); fcntl.flock(f, fcntl.LOCK_EX)
+f = open(sys.argv[1], "a+"); fcntl.flock(f, fcntl.LOCK_EX); f.truncate(0)
 f.write("pid=4242 host=labhost since=2024-01-01T00:00:00Z\n"); f.flush(); time.sleep(30)
 PY
 pids+=($!)
