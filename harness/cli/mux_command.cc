@@ -3,6 +3,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/core/exit_code.h"
+#include "harness/core/yaml_doc.h"
 #include "harness/runner/device_factory.h"
 #include "harness/runner/lab_session.h"
 

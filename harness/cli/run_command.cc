@@ -7,6 +7,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/core/exit_code.h"
+#include "harness/core/yaml_doc.h"
 #include "harness/core/result_json.h"
 #include "harness/core/suite_loader.h"
 #include "harness/devices/clock.h"
@@ -14,6 +15,7 @@
 #include "harness/runner/lab_services.h"
 #include "harness/runner/lab_session.h"
 #include "harness/runner/real_parts.h"
+#include "harness/runner/report_recorder.h"
 #include "harness/runner/run.h"
 #include "harness/runner/signals.h"
 

@@ -38,21 +38,6 @@ class RealLabSteps final : public LabSteps {
   std::string run_dir_;
 };
 
-// console.log as bytes come; result.json and junit.xml at the end.
-class ReportRecorder final : public RunRecorder {
- public:
-  static StatusOr<std::unique_ptr<ReportRecorder>> Create(const std::string& run_dir,
-                                                         const std::string& suite_name);
-  ~ReportRecorder() override;
-  void Console(std::string_view bytes, Nanos t) override;
-  Status Finish(const Verdict& verdict) override;
-
- private:
-  struct Impl;
-  explicit ReportRecorder(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
-};
-
 // The last `lines` lines of a file, for error messages.
 std::string TailOfFile(const std::string& path, int lines);
 
