@@ -1,0 +1,97 @@
+// BootChecker: console bytes in, a Verdict out, as the bytes arrive.
+//
+// The streaming matcher of DESIGN.md: a LineSplitter turns bytes into clean
+// lines; every complete line is tried once against one RE2::Set holding all
+// global `fail` and `repeat-fails` patterns, then against what is awaited:
+// the next boot stage (StageTracker), or, once the prompt stage passed, the
+// prompt tests (PromptSession). Old lines are never matched again and at most
+// one partial line is held, so the work is linear in the input whatever its
+// chunking. The line being received is tried (prompt and interrupts only)
+// after each Feed while it is short, and at any length on Tick and Finish.
+//
+// The first failure is final: done() turns true and later input is ignored.
+#ifndef HILT_CORE_BOOT_CHECKER_H_
+#define HILT_CORE_BOOT_CHECKER_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <re2/set.h>
+
+#include "harness/core/checker_types.h"
+#include "harness/core/line_splitter.h"
+#include "harness/core/prompt_session.h"
+#include "harness/core/stage_tracker.h"
+#include "harness/core/suite.h"
+#include "harness/core/timestamp.h"
+#include "harness/core/verdict.h"
+
+namespace hilt {
+
+class BootChecker : private LineSink {
+ public:
+  // Partial lines up to this size are tried after every Feed; longer ones
+  // only on Tick/Finish, so 1-byte chunks cannot make matching quadratic.
+  static constexpr size_t kPartialProbeBytes = 256;
+
+  // `suite` outlives the checker.
+  BootChecker(const Suite& suite, CheckerOptions options);
+  BootChecker(Suite&& suite, CheckerOptions options) = delete;  // would dangle
+  ~BootChecker() override;
+  BootChecker(const BootChecker&) = delete;
+  BootChecker& operator=(const BootChecker&) = delete;
+
+  // `bytes` arrived at t (since the origin). Appends what must be typed.
+  void Feed(std::string_view bytes, Nanos t, std::vector<Action>* actions);
+  // Time passes without bytes: budgets expire, a partial-line prompt may match.
+  void Tick(Nanos now, std::vector<Action>* actions);
+  // End of input: the partial line counts as a line; what is left unmatched fails.
+  void Finish(Nanos now);
+
+  bool done() const { return done_; }
+  const Verdict& verdict() const { return verdict_; }
+
+ private:
+  enum class Phase { kStages, kTests };
+
+  void OnLine(std::string_view line, bool truncated) override;
+  bool CheckGlobalPatterns(std::string_view line, size_t line_no, Nanos t);
+  void ProbePartial(Nanos t, bool bounded);
+  void HandleStage(StageTracker::Result result, size_t line_no, Nanos t);
+  void HandleTest(PromptSession::Result result, Nanos t);
+  void JudgeTime(Nanos now);
+  void EndOfLog(Nanos now);
+
+  void FailAwaited(std::string reason, Nanos t);  // the awaited stage or running test
+  void Pass(Nanos t);
+  std::string When(Nanos t, size_t line_no) const;  // "3.20s" or "line 57"
+  std::string LastLine() const;                     // "last line: '...'" or "no output"
+  std::string AwaitedName() const;
+
+  const Suite& suite_;
+  CheckerOptions options_;
+  Verdict verdict_;
+  StageTracker stages_;
+  PromptSession session_;
+  LineSplitter splitter_;
+  std::unique_ptr<RE2::Set> global_;  // suite.fail, then suite.repeat_fails
+  std::vector<int> hits_;
+  struct FirstSeen { Nanos t; size_t line_no; };
+  std::vector<std::optional<FirstSeen>> repeat_seen_;
+
+  Phase phase_ = Phase::kStages;
+  bool done_ = false;
+  std::vector<Action>* actions_ = nullptr;  // valid during Feed/Tick
+  Nanos now_{0};                            // arrival time of the bytes being split
+  Nanos partial_t_{0};                      // arrival time of the partial line's last bytes
+  size_t probed_line_ = 0;                  // partial line last tried, and its size
+  size_t probed_size_ = 0;
+  std::string last_line_;
+};
+
+}  // namespace hilt
+
+#endif  // HILT_CORE_BOOT_CHECKER_H_

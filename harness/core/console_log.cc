@@ -1,0 +1,306 @@
+#include "harness/core/console_log.h"
+
+#include <array>
+#include <cstring>
+#include <istream>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "harness/core/utf8.h"
+
+namespace hilt {
+
+namespace {
+
+constexpr size_t kOutputBlock = 64 * 1024;
+constexpr size_t kReadBlock = 64 * 1024;
+constexpr char kHex[] = "0123456789ABCDEF";
+
+// Bytes that are written as they are: printable ASCII but the backslash, and
+// tab. Everything else takes the slow path.
+constexpr std::array<bool, 256> MakePlainTable() {
+  std::array<bool, 256> table{};
+  for (int c = 0x20; c < 0x7F; ++c) table[c] = true;
+  table['\\'] = false;
+  table['\t'] = true;
+  return table;
+}
+constexpr std::array<bool, 256> kPlain = MakePlainTable();
+
+void AppendHexEscape(unsigned char c, std::string* out) {
+  char esc[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xF]};
+  out->append(esc, 4);
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string FormatLogTime(Nanos t) {
+  int64_t ns = t.count() < 0 ? 0 : t.count();
+  return fmt::format("[{:5}.{:06}] ", ns / 1000000000, (ns % 1000000000) / 1000);
+}
+
+void EscapeConsoleBytes(std::string_view raw, std::string* out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
+  const size_t n = raw.size();
+  size_t run_start = 0;
+  size_t i = 0;
+  while (i < n) {
+    if (kPlain[p[i]]) {
+      ++i;
+      continue;
+    }
+    out->append(raw.data() + run_start, i - run_start);
+    const unsigned char c = p[i];
+    if (c == '\\') {
+      out->append("\\\\", 2);
+      ++i;
+    } else if (c < 0x80) {
+      AppendHexEscape(c, out);
+      ++i;
+    } else {
+      size_t len = Utf8SequenceLength(raw.substr(i));
+      // C1 controls (U+0080..U+009F, C2 80..C2 9F) are valid UTF-8 but some
+      // terminals act on them; escape them like C0 controls.
+      bool c1 = len == 2 && c == 0xC2 && p[i + 1] < 0xA0;
+      if (len == 0 || c1) {
+        AppendHexEscape(c, out);
+        ++i;
+      } else {
+        out->append(raw.data() + i, len);
+        i += len;
+      }
+    }
+    run_start = i;
+  }
+  out->append(raw.data() + run_start, n - run_start);
+}
+
+ConsoleLogWriter::ConsoleLogWriter(std::ostream* out, size_t line_cap)
+    : out_(out), line_cap_(line_cap == 0 ? 1 : line_cap) {}
+
+void ConsoleLogWriter::Append(std::string_view bytes, Nanos t) {
+  while (!bytes.empty()) {
+    if (partial_.empty()) partial_t_ = t;
+    const size_t room = line_cap_ - partial_.size();
+    // The LF itself does not count toward the cap: look one byte further.
+    const size_t scan = std::min(bytes.size(), room + 1);
+    const void* lf = std::memchr(bytes.data(), '\n', scan);
+    if (lf != nullptr) {
+      size_t len = static_cast<const char*>(lf) - bytes.data();
+      if (partial_.empty()) {
+        // Fast path: the whole line is in this chunk, no copy.
+        std::string_view line = bytes.substr(0, len);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        EmitLine(line, partial_t_, true);
+      } else {
+        partial_.append(bytes.data(), len);
+        if (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
+        EmitLine(partial_, partial_t_, true);
+        partial_.clear();
+      }
+      bytes.remove_prefix(len + 1);
+    } else if (bytes.size() <= room) {
+      partial_.append(bytes);
+      return;
+    } else {
+      // Over the cap and the next byte is not an LF: cut here.
+      partial_.append(bytes.data(), room);
+      EmitLine(partial_, partial_t_, false);
+      partial_.clear();
+      bytes.remove_prefix(room);
+    }
+  }
+}
+
+void ConsoleLogWriter::EmitLine(std::string_view raw, Nanos t, bool ended_by_lf) {
+  if (t != prefix_t_) {
+    prefix_ = FormatLogTime(t);
+    prefix_t_ = t;
+  }
+  buffer_ += prefix_;
+  EscapeConsoleBytes(raw, &buffer_);
+  if (!ended_by_lf) buffer_ += '\\';
+  buffer_ += '\n';
+  ++lines_written_;
+  if (buffer_.size() >= kOutputBlock) WriteOut();
+}
+
+void ConsoleLogWriter::WriteOut() {
+  out_->write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  buffer_.clear();
+}
+
+Status ConsoleLogWriter::Flush() {
+  WriteOut();
+  out_->flush();
+  if (!*out_) return Status::LabFailure("cannot write console.log (disk full or removed?)");
+  return Status::Ok();
+}
+
+Status ConsoleLogWriter::Finish() {
+  if (!partial_.empty()) {
+    EmitLine(partial_, partial_t_, false);
+    partial_.clear();
+  }
+  return Flush();
+}
+
+size_t ParseLogTimePrefix(std::string_view line, Nanos* t) {
+  size_t i = 0;
+  if (line.empty() || line[0] != '[') return 0;
+  ++i;
+  while (i < line.size() && line[i] == ' ') ++i;
+  int64_t seconds = 0;
+  size_t digits = 0;
+  while (i < line.size() && line[i] >= '0' && line[i] <= '9') {
+    if (++digits > 12) return 0;  // past 31 000 years: not ours
+    seconds = seconds * 10 + (line[i] - '0');
+    ++i;
+  }
+  if (digits == 0 || i >= line.size() || line[i] != '.') return 0;
+  ++i;
+  int64_t micros = 0;
+  for (int k = 0; k < 6; ++k, ++i) {
+    if (i >= line.size() || line[i] < '0' || line[i] > '9') return 0;
+    micros = micros * 10 + (line[i] - '0');
+  }
+  if (i >= line.size() || line[i] != ']') return 0;
+  ++i;
+  if (i < line.size() && line[i] == ' ') ++i;
+  *t = Nanos(seconds * 1000000000 + micros * 1000);
+  return i;
+}
+
+ConsoleLogReader::ConsoleLogReader(std::istream* in) : in_(in) {}
+
+StatusOr<bool> ConsoleLogReader::Fill() {
+  if (eof_) return false;
+  if (pos_ > 0) {
+    buffer_.erase(0, pos_);
+    pos_ = 0;
+  }
+  size_t old = buffer_.size();
+  buffer_.resize(old + kReadBlock);
+  in_->read(buffer_.data() + old, kReadBlock);
+  size_t got = static_cast<size_t>(in_->gcount());
+  buffer_.resize(old + got);
+  if (in_->bad()) return Status::InvalidInput("read error in console log");
+  if (got == 0 || in_->eof()) eof_ = true;
+  return got > 0;
+}
+
+StatusOr<bool> ConsoleLogReader::Next(ConsoleChunk* chunk) {
+  for (;;) {
+    std::string_view rest(buffer_.data() + pos_, buffer_.size() - pos_);
+    size_t nl = rest.find('\n');
+    if (nl != std::string_view::npos) {
+      Decode(rest.substr(0, nl), chunk);
+      pos_ += nl + 1;
+      return true;
+    }
+    if (rest.size() >= kMaxFileLine) {
+      // Not a line we wrote: pass it on in pieces, keeping memory bounded.
+      chunk->bytes.assign(rest.data(), kMaxFileLine);
+      chunk->t = last_t_;
+      ++malformed_lines_;
+      pos_ += kMaxFileLine;
+      return true;
+    }
+    StatusOr<bool> more = Fill();
+    if (!more.ok()) return more.status();
+    if (!*more) {
+      if (rest.empty()) return false;
+      // A last line without its LF: the file was cut short. Decode it as it is.
+      std::string last(rest);
+      pos_ = buffer_.size();
+      Decode(last, chunk);
+      return true;
+    }
+  }
+}
+
+void ConsoleLogReader::Decode(std::string_view file_line, ConsoleChunk* chunk) {
+  ++lines_read_;
+  chunk->bytes.clear();
+  Nanos t{0};
+  size_t prefix = ParseLogTimePrefix(file_line, &t);
+  if (prefix == 0) {
+    ++malformed_lines_;
+    chunk->bytes.assign(file_line);
+    chunk->bytes += '\n';
+    chunk->t = last_t_;
+    return;
+  }
+  last_t_ = t;
+  chunk->t = t;
+  std::string_view s = file_line.substr(prefix);
+  bool ended_by_lf = true;
+  size_t run_start = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] != '\\') {
+      ++i;
+      continue;
+    }
+    chunk->bytes.append(s.data() + run_start, i - run_start);
+    if (i + 1 == s.size()) {
+      ended_by_lf = false;  // the "no LF" marker
+      i += 1;
+    } else if (s[i + 1] == '\\') {
+      chunk->bytes += '\\';
+      i += 2;
+    } else if (s[i + 1] == 'x' && i + 3 < s.size() && HexValue(s[i + 2]) >= 0 &&
+               HexValue(s[i + 3]) >= 0) {
+      chunk->bytes += static_cast<char>(HexValue(s[i + 2]) * 16 + HexValue(s[i + 3]));
+      i += 4;
+    } else {
+      chunk->bytes += '\\';  // not an escape we write: keep it
+      i += 1;
+    }
+    run_start = i;
+  }
+  chunk->bytes.append(s.data() + run_start, s.size() - run_start);
+  if (ended_by_lf) chunk->bytes += '\n';
+}
+
+LogFormat DetectLogFormat(std::string_view head, bool at_eof) {
+  size_t lines = 0;
+  while (!head.empty()) {
+    size_t nl = head.find('\n');
+    std::string_view line;
+    if (nl == std::string_view::npos) {
+      if (!at_eof) break;  // cut by the sample, not by the file
+      line = head;
+      head = {};
+    } else {
+      line = head.substr(0, nl);
+      head.remove_prefix(nl + 1);
+    }
+    Nanos t;
+    if (ParseLogTimePrefix(line, &t) == 0) return LogFormat::kRaw;
+    size_t i = 0;
+    while (i < line.size()) {
+      auto c = static_cast<unsigned char>(line[i]);
+      if (c < 0x80) {
+        if ((c < 0x20 && c != '\t') || c == 0x7F) return LogFormat::kRaw;
+        ++i;
+        continue;
+      }
+      size_t len = Utf8SequenceLength(line.substr(i));
+      if (len == 0) return LogFormat::kRaw;
+      i += len;
+    }
+    ++lines;
+  }
+  return lines > 0 ? LogFormat::kTimed : LogFormat::kRaw;
+}
+
+}  // namespace hilt

@@ -1,0 +1,183 @@
+#include "harness/core/console_log.h"
+
+#include <random>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace hilt {
+namespace {
+
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+std::string Write(const std::vector<std::pair<std::string, Nanos>>& chunks,
+                  size_t cap = kConsoleLogLineCap) {
+  std::ostringstream out;
+  ConsoleLogWriter writer(&out, cap);
+  for (const auto& [bytes, t] : chunks) writer.Append(bytes, t);
+  EXPECT_TRUE(writer.Finish().ok());
+  return out.str();
+}
+
+std::vector<ConsoleChunk> ReadAll(const std::string& log, uint64_t* malformed = nullptr) {
+  std::istringstream in(log);
+  ConsoleLogReader reader(&in);
+  std::vector<ConsoleChunk> chunks;
+  ConsoleChunk chunk;
+  for (;;) {
+    StatusOr<bool> more = reader.Next(&chunk);
+    EXPECT_TRUE(more.ok());
+    if (!more.ok() || !*more) break;
+    chunks.push_back(chunk);
+  }
+  if (malformed != nullptr) *malformed = reader.malformed_lines();
+  return chunks;
+}
+
+std::string Joined(const std::vector<ConsoleChunk>& chunks) {
+  std::string all;
+  for (const auto& c : chunks) all += c.bytes;
+  return all;
+}
+
+TEST(ConsoleLogTest, FormatsTimeLikeTheKernel) {
+  EXPECT_EQ(FormatLogTime(Nanos(12345678000)), "[   12.345678] ");
+  EXPECT_EQ(FormatLogTime(Nanos(0)), "[    0.000000] ");
+  EXPECT_EQ(FormatLogTime(seconds(123456)), "[123456.000000] ");
+  EXPECT_EQ(FormatLogTime(Nanos(-5)), "[    0.000000] ");
+}
+
+TEST(ConsoleLogTest, OneLinePerConsoleLineTimedByItsFirstByte) {
+  std::string log = Write({{"NOTICE:  BL2: v2.", Nanos(12345678000)},
+                           {"10.0\r\nNOTICE:  BL31", seconds(13)},
+                           {": v2.10.0\n", seconds(14)}});
+  EXPECT_EQ(log,
+            "[   12.345678] NOTICE:  BL2: v2.10.0\n"
+            "[   13.000000] NOTICE:  BL31: v2.10.0\n");
+}
+
+TEST(ConsoleLogTest, EscapesSoTheFileIsText) {
+  std::string log = Write({{std::string("a\\b\x1b[0m\x00\x7f\tz\xff\xc3(\xe2\x82\xac \xc2\x85\n", 21),
+                            Nanos(0)}});
+  EXPECT_EQ(log, "[    0.000000] a\\\\b\\x1B[0m\\x00\\x7F\tz\\xFF\\xC3(\xe2\x82\xac \\xC2\\x85\n");
+}
+
+TEST(ConsoleLogTest, PartialLineAtFinishIsMarked) {
+  std::string log = Write({{"Hit any key\nBPI-R4> ", seconds(2)}});
+  EXPECT_EQ(log, "[    2.000000] Hit any key\n[    2.000000] BPI-R4> \\\n");
+  auto chunks = ReadAll(log);
+  ASSERT_EQ(chunks.size(), 2u);
+  EXPECT_EQ(chunks[1].bytes, "BPI-R4> ");
+  // A line that really ends in a backslash is not mistaken for the marker.
+  EXPECT_EQ(Joined(ReadAll(Write({{"C:\\\n", Nanos(0)}}))), "C:\\\n");
+}
+
+TEST(ConsoleLogTest, FlushKeepsThePartialLine) {
+  std::ostringstream out;
+  ConsoleLogWriter writer(&out);
+  writer.Append("one\ntw", seconds(1));
+  ASSERT_TRUE(writer.Flush().ok());
+  EXPECT_EQ(out.str(), "[    1.000000] one\n");
+  writer.Append("o\n", seconds(2));
+  ASSERT_TRUE(writer.Flush().ok());
+  EXPECT_EQ(out.str(), "[    1.000000] one\n[    1.000000] two\n");
+}
+
+TEST(ConsoleLogTest, CutsOverLongLinesAtTheCap) {
+  std::string log = Write({{"abcdefghij", seconds(1)}, {"kl\n", seconds(2)}}, 4);
+  EXPECT_EQ(log,
+            "[    1.000000] abcd\\\n"
+            "[    1.000000] efgh\\\n"
+            "[    1.000000] ijkl\n");  // "ij" was held until its LF came
+  // A line of exactly the cap followed by its LF is one line, not a cut.
+  EXPECT_EQ(Write({{"abcd", seconds(1)}, {"\n", seconds(2)}}, 4), "[    1.000000] abcd\n");
+}
+
+TEST(ConsoleLogTest, WriterMemoryIsBoundedWithoutNewlines) {
+  std::ostringstream out;
+  ConsoleLogWriter writer(&out, 1024);
+  std::string block(1 << 20, 'x');
+  for (int i = 0; i < 8; ++i) writer.Append(block, seconds(i));
+  ASSERT_TRUE(writer.Finish().ok());
+  EXPECT_EQ(writer.lines_written(), 8u * 1024u);
+}
+
+TEST(ConsoleLogTest, RoundTripsRandomBytesInRandomChunks) {
+  std::mt19937 rng(1234);
+  for (int round = 0; round < 20; ++round) {
+    std::string original;
+    std::vector<std::pair<std::string, Nanos>> chunks;
+    std::vector<std::pair<size_t, Nanos>> starts;  // offset of each chunk, its time
+    Nanos t{0};
+    for (int c = 0; c < 200; ++c) {
+      std::string bytes(rng() % 40, '\0');
+      for (auto& b : bytes) {
+        unsigned r = rng() % 10;
+        b = r < 2 ? '\n' : r < 3 ? '\r' : r < 4 ? '\\' : static_cast<char>(rng());
+      }
+      t += microseconds(rng() % 5000);
+      chunks.emplace_back(bytes, t);
+      original += bytes;
+    }
+    std::string log = Write(chunks, 1 + rng() % 64);
+    auto read = ReadAll(log);
+    std::string expected;
+    for (size_t i = 0; i < original.size(); ++i) {
+      if (original[i] == '\r' && i + 1 < original.size() && original[i + 1] == '\n') continue;
+      expected += original[i];
+    }
+    EXPECT_EQ(Joined(read), expected) << "round " << round;
+    EXPECT_EQ(DetectLogFormat(log, true), log.empty() ? LogFormat::kRaw : LogFormat::kTimed);
+    // Times never go backwards and are the times chunks were given.
+    Nanos last{0};
+    for (const auto& chunk : read) {
+      EXPECT_GE(chunk.t, last);
+      last = chunk.t;
+    }
+  }
+}
+
+TEST(ConsoleLogTest, TimesRoundTripToTheMicrosecond) {
+  auto read = ReadAll(Write({{"a\n", microseconds(1)}, {"b\n", seconds(4000) + microseconds(7)}}));
+  ASSERT_EQ(read.size(), 2u);
+  EXPECT_EQ(read[0].t, microseconds(1));
+  EXPECT_EQ(read[1].t, seconds(4000) + microseconds(7));
+}
+
+TEST(ConsoleLogTest, ReaderPassesMalformedLinesThrough) {
+  uint64_t malformed = 0;
+  auto read = ReadAll("[    1.500000] ok\nedited by hand\n[    2.000000] bad \\q\\x4\ncut", &malformed);
+  ASSERT_EQ(read.size(), 4u);
+  EXPECT_EQ(read[1].bytes, "edited by hand\n");
+  EXPECT_EQ(read[1].t, milliseconds(1500));  // the previous line's time
+  EXPECT_EQ(read[2].bytes, "bad \\q\\x4\n");
+  EXPECT_EQ(read[3].bytes, "cut\n");
+  EXPECT_EQ(malformed, 2u);
+}
+
+TEST(ConsoleLogTest, ReaderMemoryIsBoundedOnAHugeLine) {
+  std::string huge(3 * ConsoleLogReader::kMaxFileLine + 5, 'y');
+  uint64_t malformed = 0;
+  auto read = ReadAll(huge, &malformed);
+  ASSERT_EQ(read.size(), 4u);
+  EXPECT_EQ(read[0].bytes.size(), ConsoleLogReader::kMaxFileLine);
+  EXPECT_EQ(Joined(read), huge + "\n");
+}
+
+TEST(ConsoleLogTest, DetectsTimedLogsAndRawCaptures) {
+  EXPECT_EQ(DetectLogFormat("[    0.000000] F0: 102B 0000\n[    0.1", false), LogFormat::kTimed);
+  EXPECT_EQ(DetectLogFormat("F0: 102B 0000\r\nJump to BL\r\n", true), LogFormat::kRaw);
+  // A raw kernel log has the same prefix, but a serial capture has CRs.
+  EXPECT_EQ(DetectLogFormat("[    0.000000] Booting Linux\r\n", true), LogFormat::kRaw);
+  EXPECT_EQ(DetectLogFormat("", true), LogFormat::kRaw);
+  EXPECT_EQ(DetectLogFormat(std::string("\0\0\0", 3), true), LogFormat::kRaw);
+  EXPECT_EQ(DetectLogFormat("[    1.000000] \xff\n", true), LogFormat::kRaw);
+  EXPECT_EQ(DetectLogFormat("[    1.000000] BPI-R4> \\", true), LogFormat::kTimed);
+  // The sample's cut-off last line is not judged.
+  EXPECT_EQ(DetectLogFormat("[    1.000000] a\n[  ", false), LogFormat::kTimed);
+}
+
+}  // namespace
+}  // namespace hilt
