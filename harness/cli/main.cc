@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   int exit_code = hilt::kExitPass;
   hilt::cli::AddFlashCommand(app, &exit_code);
   hilt::cli::AddLintCommand(app, &exit_code);
+  hilt::cli::AddReplayCommand(app, &exit_code);
+  hilt::cli::AddImageCommand(app, &exit_code);
   hilt::cli::AddRunCommand(app, &exit_code);
   hilt::cli::AddPowerCommand(app, &exit_code);
   hilt::cli::AddMuxCommand(app, &exit_code);

@@ -3,18 +3,11 @@
 
 #include <fmt/format.h>
 
-#include "harness/runner/real_parts.h"
-
-// TEMPORARY until the image branch (image_builder.h) is on main: without it
-// the image step reports itself missing. Remove the guard once merged.
-#if __has_include("harness/image/image_builder.h")
 #include "harness/image/image_builder.h"
 #include "harness/image/layout.h"
-#define HILT_HAVE_IMAGE_BUILDER 1
-#endif
+#include "harness/runner/real_parts.h"
 
 namespace hilt {
-#ifdef HILT_HAVE_IMAGE_BUILDER
 
 Status RealLabSteps::Image(const ImageConfig& image, const std::map<std::string, std::string>& parts,
                            const std::string& image_path, const std::string& log_path) {
@@ -35,12 +28,5 @@ Status RealLabSteps::Image(const ImageConfig& image, const std::map<std::string,
   }
   return Status::Ok();
 }
-#else
-Status RealLabSteps::Image(const ImageConfig& image, const std::map<std::string, std::string>&,
-                           const std::string&, const std::string&) {
-  return Status::LabFailure("this hilt was built without the image builder; cannot assemble " +
-                            image.layout);
-}
-#endif
 
 }  // namespace hilt
