@@ -133,7 +133,7 @@ f = open(sys.argv[1], "a+"); fcntl.flock(f, fcntl.LOCK_EX); f.truncate(0)
 f.write("pid=4242 host=labhost since=2024-01-01T00:00:00Z\n"); f.flush(); time.sleep(30)
 PY
 pids+=($!)
-sleep 0.3
+for i in $(seq 100); do grep -q "pid=4242" "$HILT_STATE_DIR/locks/sim.lock" && break; sleep 0.05; done
 rc=0; "$HILT" power off --lab "$lab" >"$tmp/busy.out" 2>&1 || rc=$?
 [[ $rc -eq 3 ]] || fail "busy: exit $rc"
 grep -q "in use by pid 4242 on host labhost since 2024-01-01T00:00:00Z" "$tmp/busy.out" || fail "busy: $(cat "$tmp/busy.out")"
