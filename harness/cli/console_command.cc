@@ -12,6 +12,7 @@
 #include "harness/cli/commands.h"
 #include "harness/core/exit_code.h"
 #include "harness/core/yaml_doc.h"
+#include "harness/devices/clock.h"
 #include "harness/runner/device_factory.h"
 #include "harness/runner/lab_services.h"
 #include "harness/runner/lab_session.h"
@@ -27,6 +28,7 @@ struct ConsoleArgs {
   std::string board;
   std::string log;
   std::string wait = "0s";
+  bool boot = false;
 };
 
 // Puts the terminal in raw mode and restores it on every way out.
@@ -115,6 +117,20 @@ int RunConsole(const ConsoleArgs& args) {
       status = console->Open();
     }
   }
+  if (status.ok() && args.boot) {
+    // The lock is ours, so no other hilt can cycle the board meanwhile:
+    // do it here, with the console already open to catch the first byte.
+    SteadyClock clock;
+    auto power = MakePowerSwitch(board, lab.timeouts, &clock);
+    auto mux = MakeSdMux(board, lab.timeouts);
+    status = !power.ok() ? power.status() : mux.status();
+    if (status.ok()) status = (*power)->Off();
+    if (status.ok()) status = (*mux)->Switch(MuxSide::kDut);
+    if (status.ok()) {
+      clock.SleepFor(board.power.off_time);
+      status = (*power)->On();
+    }
+  }
   if (status.ok()) {
     std::fprintf(stderr, "hilt: %s on %s; Ctrl-] quits; logging to %s\n", board.name.c_str(),
                  console->Describe().c_str(), log_path.c_str());
@@ -141,6 +157,9 @@ void AddConsoleCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--board", args->board, "board of the lab (default: its only board)");
   cmd->add_option("--log", args->log, "log file (default <state-dir>/console-<board>-<UTC time>.log)");
   cmd->add_option("--wait", args->wait, "wait this long for a busy board (e.g. 1m)");
+  cmd->add_flag("--boot", args->boot,
+                "once the console is open: power off, SD card to the board, power on (the lock\n"
+                "keeps other hilt commands away while the console is open, so boot from here)");
   cmd->callback([args, exit_code] { *exit_code = RunConsole(*args); });
 }
 
