@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   (void)exit_code;  // commands register below
   hilt::cli::AddFlashCommand(app, &exit_code);
   hilt::cli::AddLintCommand(app, &exit_code);
+  hilt::cli::AddReplayCommand(app, &exit_code);
+  hilt::cli::AddImageCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);
