@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
 
   int exit_code = hilt::kExitPass;
   (void)exit_code;  // commands register below
+  hilt::cli::AddFirmwareFactsCommand(app, &exit_code);
   hilt::cli::AddFlashCommand(app, &exit_code);
   hilt::cli::AddLintCommand(app, &exit_code);
 

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The real BPI-R4 boot chain: lab/recipes/bpi-r4-firmware.sh builds U-Boot and
+# TF-A from ../shared/firmware; the referees (fiptool, mkimage, strings) agree
+# with hilt's firmware facts; a rerun is cached; a patched prompt changes the
+# built prompt; bad input fails fast with a precise message. With `hilt run`:
+# the real chain passes suites/bpi-r4-sd-boot.yaml on the simulated board, a
+# patched prompt fails at `prompt`, a FIP without BL33 fails at `bl31`.
+#
+# One cold build (~30 s on 2 idle cores) plus one U-Boot rebuild for the
+# patch. HILT_TEST_FIRMWARE_CACHE=DIR reuses a cache across test runs.
+set -euo pipefail
+
+SRC_DIR=${HILT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+HILT=${HILT:-$SRC_DIR/build/bin/hilt}
+RECIPE=$SRC_DIR/lab/recipes/bpi-r4-firmware.sh
+FIRMWARE=${HILT_FIRMWARE_SRC:-}
+if [[ -z $FIRMWARE ]]; then
+  for d in "$SRC_DIR/../shared/firmware" "$SRC_DIR/../../shared/firmware" /work/shared/firmware; do
+    [[ -d $d ]] && { FIRMWARE=$(readlink -f "$d"); break; }
+  done
+fi
+[[ -n $FIRMWARE && -d $FIRMWARE ]] || { echo "SKIP: no firmware sources (../shared/firmware; set HILT_FIRMWARE_SRC)"; exit 77; }
+command -v aarch64-linux-gnu-gcc >/dev/null || { echo "SKIP: no aarch64-linux-gnu-gcc"; exit 77; }
+for t in fiptool mkimage strings; do
+  command -v $t >/dev/null || { echo "SKIP: no $t"; exit 77; }
+done
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export HILT_CACHE_DIR=${HILT_TEST_FIRMWARE_CACHE:-$TMP/cache}
+export HILT_FIRMWARE_SRC=$FIRMWARE
+unset HILT_UBOOT_PATCHES HILT_TFA_PATCHES HILT_UBOOT_CONFIG HILT_TFA_FLAGS SOURCE_DATE_EPOCH
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_fail() { # NAME EXPECTED-STDERR-REGEX COMMAND...: must exit non-zero, fast, saying why
+  local name=$1 want=$2; shift 2
+  local start=$SECONDS rc=0
+  "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" || rc=$?
+  [[ $rc -ne 0 ]] || fail "$name: exit 0"
+  grep -Eq -- "$want" "$TMP/$name.err" || { cat "$TMP/$name.err" >&2; fail "$name: stderr lacks /$want/"; }
+  [[ ! -e $TMP/$name-out/fip.bin ]] || fail "$name: left an output behind"
+  echo "ok: $name fails (exit $rc, $((SECONDS - start)) s): $(grep -E -m1 -- "$want" "$TMP/$name.err")"
+}
+
+# --- bad input first: each is quick and leaves nothing ---------------------------
+expect_fail missing-src 'HILT_FIRMWARE_SRC=.*is not a folder' \
+  env HILT_FIRMWARE_SRC="$TMP/nowhere" "$RECIPE" "$TMP/missing-src-out"
+mkdir -p "$TMP/empty-src"
+expect_fail empty-src "neither a checkout 'u-boot/' nor a tarball" \
+  env HILT_FIRMWARE_SRC="$TMP/empty-src" "$RECIPE" "$TMP/empty-src-out"
+expect_fail no-compiler 'cross compiler nonexistent-gcc not found' \
+  env CROSS_COMPILE=nonexistent- "$RECIPE" "$TMP/no-compiler-out"
+expect_fail missing-patch "patch file '$TMP/nope.patch' does not exist" \
+  env HILT_UBOOT_PATCHES="$TMP/nope.patch" "$RECIPE" "$TMP/missing-patch-out"
+expect_fail no-network 'cannot fetch .* from https://127.0.0.1:9/' \
+  env -u HILT_FIRMWARE_SRC HILT_UBOOT_GIT=https://127.0.0.1:9/u-boot.git HILT_GIT_TIMEOUT=20 \
+  "$RECIPE" "$TMP/no-network-out"
+expect_fail low-disk 'MB free in .*the build needs about 99999999 MB' \
+  env HILT_FIRMWARE_MIN_FREE_MB=99999999 "$RECIPE" "$TMP/low-disk-out"
+cat >"$TMP/bad.patch" <<'EOF'
+--- a/Makefile
++++ b/Makefile
+@@ -1,3 +1,3 @@
+-this line is not in U-Boot's Makefile
++so the patch cannot apply
+ neither
+ is this
+EOF
+expect_fail bad-patch 'FAILED: apply patch .*bad.patch' \
+  env HILT_UBOOT_PATCHES="$TMP/bad.patch" "$RECIPE" "$TMP/bad-patch-out"
+grep -q 'Hunk #1 FAILED' "$TMP/bad-patch.err" || fail "bad-patch: the patch's own output is not shown"
+# A disk that really fills up (a 40 MiB tmpfs; needs root).
+mkdir -p "$TMP/tiny"
+if mount -t tmpfs -o size=40m tmpfs "$TMP/tiny" 2>/dev/null; then
+  rc=0
+  HILT_CACHE_DIR=$TMP/tiny HILT_FIRMWARE_MIN_FREE_MB=0 "$RECIPE" "$TMP/full-out" 2>"$TMP/full.err" || rc=$?
+  [[ $rc -ne 0 ]] || { umount "$TMP/tiny"; fail "full disk: exit 0"; }
+  grep -q 'No space left on device' "$TMP/full.err" || { cat "$TMP/full.err"; umount "$TMP/tiny"; fail "full disk: no reason"; }
+  [[ -z $(ls -A "$TMP/tiny") ]] || { ls -la "$TMP/tiny"; umount "$TMP/tiny"; fail "full disk: temp build left behind"; }
+  umount "$TMP/tiny"
+  echo "ok: full-disk fails (exit $rc): $(grep -m1 'FAILED' "$TMP/full.err")"
+else
+  echo "note: cannot mount a tmpfs (not root); the full-disk case is not run"
+fi
+ls "$HILT_CACHE_DIR" 2>/dev/null | grep -qE '^[0-9a-f]{64}$' && [[ -z ${HILT_TEST_FIRMWARE_CACHE:-} ]] &&
+  fail "a failed build left a cache entry"
+
+# --- the real build -------------------------------------------------------------
+OUT=$TMP/out
+start=$SECONDS
+"$RECIPE" "$OUT" >"$TMP/build1.out" 2>"$TMP/build1.err" || { tail -n 40 "$TMP/build1.err"; fail "build"; }
+echo "ok: build in $((SECONDS - start)) s: $(tail -n 1 "$TMP/build1.out")"
+for f in u-boot.bin bl2.img fip.bin build.log; do [[ -s $OUT/$f ]] || fail "no $f"; done
+
+# The referees: fiptool sees BL31 and BL33, mkimage a MediaTek SD image.
+fiptool info "$OUT/fip.bin" >"$TMP/fipinfo"
+grep -q 'SOC Firmware\|EL3 Runtime Firmware BL31' "$TMP/fipinfo" || { cat "$TMP/fipinfo"; fail "fiptool: no BL31"; }
+grep -q 'Non-Trusted Firmware BL33' "$TMP/fipinfo" || { cat "$TMP/fipinfo"; fail "fiptool: no BL33"; }
+# (mkimage lists an mtk_image only given the parameters it was made with.)
+mkimage -l -T mtk_image -a 0x201000 -n 'media=sdmmc' "$OUT/bl2.img" >"$TMP/mkimage" 2>&1 ||
+  { cat "$TMP/mkimage"; fail "mkimage -l rejects bl2.img"; }
+grep -q 'MediaTek BootROM Loadable Image' "$TMP/mkimage" && grep -q 'Boot Media: *SD/MMC' "$TMP/mkimage" ||
+  { cat "$TMP/mkimage"; fail "mkimage -l does not see a MediaTek SD image"; }
+
+# The facts agree with `strings`.
+"$HILT" firmware-facts --bl2 "$OUT/bl2.img" --fip "$OUT/fip.bin" >"$TMP/facts" || fail "firmware-facts"
+cat "$TMP/facts"
+fact() { sed -n "s/^build\.$1=//p" "$TMP/facts"; }
+banner=$(fact uboot_banner) prompt=$(fact uboot_prompt) tfa=$(fact tfa_version_string)
+[[ $banner == "U-Boot 2024.04 ("* ]] || fail "banner '$banner'"
+[[ $prompt == "BPI-R4> " ]] || fail "prompt '$prompt'"
+[[ $(fact tfa_version) == 2.9* ]] || fail "tfa_version '$(fact tfa_version)'"
+strings -n 8 "$OUT/u-boot.bin" | grep -qxF "$banner" || fail "strings u-boot.bin lacks '$banner'"
+strings -n 4 "$OUT/u-boot.bin" | grep -qxF "$prompt" || fail "strings u-boot.bin lacks '$prompt'"
+strings -n 8 "$OUT/bl2.img" | grep -qxF "$tfa" || fail "strings bl2.img lacks '$tfa'"
+strings -n 8 "$OUT/fip.bin" | grep -qxF "$(fact bl31_built)" || fail "strings fip.bin lacks the BL31 build time"
+echo "ok: facts match strings"
+
+# --- cached rerun ----------------------------------------------------------------
+start=$(date +%s%N)
+"$RECIPE" "$TMP/out2" >"$TMP/build2.out" 2>&1 || fail "cached rerun"
+ms=$((($(date +%s%N) - start) / 1000000))
+grep -q 'cached' "$TMP/build2.out" || fail "rerun did not use the cache: $(cat "$TMP/build2.out")"
+[[ $ms -lt 10000 ]] || fail "cached rerun took $ms ms"
+cmp -s "$OUT/fip.bin" "$TMP/out2/fip.bin" || fail "cached fip.bin differs"
+echo "ok: rerun cached in $ms ms"
+
+# --- a patch under review changes the prompt --------------------------------------
+mkdir -p "$TMP/patches"
+cat >"$TMP/patches/0001-prompt.patch" <<'EOF'
+--- a/configs/mt7988a_bpir4_sd_defconfig
++++ b/configs/mt7988a_bpir4_sd_defconfig
+@@ -1 +1,2 @@
++CONFIG_SYS_PROMPT="R4-PATCHED> "
+EOF
+# Make the patch's context the defconfig's real first line.
+first=$(tar -xOf "$FIRMWARE"/u-boot-*.tar.* --wildcards '*/configs/mt7988a_bpir4_sd_defconfig' 2>/dev/null | head -n 1 ||
+        head -n 1 "$FIRMWARE/u-boot/configs/mt7988a_bpir4_sd_defconfig")
+printf ' %s\n' "$first" >>"$TMP/patches/0001-prompt.patch"
+start=$SECONDS
+HILT_UBOOT_PATCHES=$TMP/patches "$RECIPE" "$TMP/patched" >"$TMP/build3.out" 2>"$TMP/build3.err" ||
+  { tail -n 40 "$TMP/build3.err"; fail "patched build"; }
+grep -q 'built' "$TMP/build3.out" || fail "patched build came from the cache"
+"$HILT" firmware-facts --bl2 "$TMP/patched/bl2.img" --fip "$TMP/patched/fip.bin" >"$TMP/facts-patched"
+grep -qxF 'build.uboot_prompt=R4-PATCHED> ' "$TMP/facts-patched" || { cat "$TMP/facts-patched"; fail "patched prompt"; }
+echo "ok: patched prompt built in $((SECONDS - start)) s"
+
+# A FIP without BL33 (the failure `bl31` must catch).
+cp "$OUT/fip.bin" "$TMP/fip-no-bl33.bin"
+fiptool remove --nt-fw "$TMP/fip-no-bl33.bin" >/dev/null
+"$HILT" firmware-facts --bl2 "$OUT/bl2.img" --fip "$TMP/fip-no-bl33.bin" >"$TMP/facts-nobl33"
+grep -q uboot_banner "$TMP/facts-nobl33" && fail "a FIP without BL33 still has U-Boot facts"
+echo "ok: FIP without BL33 has no U-Boot facts"
+
+# --- the whole run on the simulated board (once `hilt run` exists) ----------------
+if ! "$HILT" run --help >/dev/null 2>&1 || [[ ! -x $SRC_DIR/build/bin/hilt-sim && ! -x $(dirname "$HILT")/hilt-sim ]]; then
+  echo "note: hilt run or hilt-sim not built; the boot on the simulated board is not run"
+  exit 0
+fi
+source "$SRC_DIR/tests/integration/firmware_run.inc.sh"
