@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   hilt::cli::AddFirmwareFactsCommand(app, &exit_code);
   hilt::cli::AddFlashCommand(app, &exit_code);
   hilt::cli::AddLintCommand(app, &exit_code);
+  hilt::cli::AddReplayCommand(app, &exit_code);
+  hilt::cli::AddImageCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -28,6 +28,18 @@ constexpr std::array<bool, 256> MakePlainTable() {
 }
 constexpr std::array<bool, 256> kPlain = MakePlainTable();
 
+// True if any of the 8 bytes in `w` is not plain printable ASCII (below
+// 0x20, 0x7F and up, or a backslash): the word then takes the byte loop. Tabs
+// take it too, which is only slower. Bit tricks from "Bit Twiddling Hacks".
+inline bool WordNeedsEscape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  return (below_space | (w & kHigh) | has_zero(w ^ (kOnes * 0x7F)) |
+          has_zero(w ^ (kOnes * '\\'))) != 0;
+}
+
 void AppendHexEscape(unsigned char c, std::string* out) {
   char esc[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xF]};
   out->append(esc, 4);
@@ -53,6 +65,14 @@ void EscapeConsoleBytes(std::string_view raw, std::string* out) {
   size_t run_start = 0;
   size_t i = 0;
   while (i < n) {
+    // Most console text is plain ASCII: skip it a word at a time.
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (WordNeedsEscape(w)) break;
+      i += 8;
+    }
+    if (i >= n) break;
     if (kPlain[p[i]]) {
       ++i;
       continue;

@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "harness/core/suite_regex.h"
+
 namespace hilt {
 
 RE2::Options ConsoleRegexOptions() {
-  RE2::Options options;
+  // The loader's memory bound, and bytes rather than UTF-8 characters.
+  RE2::Options options = SuiteRegexOptions();
   options.set_encoding(RE2::Options::EncodingLatin1);
-  options.set_log_errors(false);
   return options;
 }
 

@@ -6,8 +6,9 @@
 // `.` and `\S` match any byte, and a line never fails to match because of an
 // invalid sequence. ASCII patterns (all real boot-log patterns) mean the same
 // in both encodings; a non-ASCII literal still matches its UTF-8 bytes in
-// order, only a non-ASCII character inside a [class] would differ. The suite
-// loader validates patterns with these same options.
+// order, only a non-ASCII character inside a [class] would differ. The
+// memory bound is the suite loader's (SuiteRegexOptions), which validates
+// patterns as UTF-8; a pattern that passes there compiles here too.
 #ifndef HILT_CORE_CONSOLE_REGEX_H_
 #define HILT_CORE_CONSOLE_REGEX_H_
 

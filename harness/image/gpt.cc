@@ -99,7 +99,9 @@ Status ReadCopy(const ByteSource& src, uint32_t sector_size, uint64_t total_sect
                                 " bytes is implausibly large");
   }
   uint64_t entry_sectors = (bytes + sector_size - 1) / sector_size;
-  bool inside = h->entries_lba >= 2 && h->entries_lba + entry_sectors <= last + 1;
+  // Written to avoid overflow: entries_lba comes from the disk.
+  bool inside = h->entries_lba >= 2 && entry_sectors <= last + 1 &&
+                h->entries_lba <= last + 1 - entry_sectors;
   bool clear = lba == 1 ? h->entries_lba + entry_sectors <= h->first_usable_lba
                         : h->entries_lba > h->last_usable_lba && h->entries_lba + entry_sectors <= lba;
   if (!inside || !clear) {

@@ -67,7 +67,10 @@ std::vector<uint8_t> Header(const GptSpec& spec, uint64_t current, uint64_t othe
   return s;
 }
 
-Status CheckSpec(const GptSpec& spec) {
+}  // namespace
+
+Status CheckGptSpec(const GptSpec& spec, size_t* bad_partition) {
+  if (bad_partition != nullptr) *bad_partition = spec.partitions.size();
   if (spec.sector_size < 512 || (spec.sector_size & (spec.sector_size - 1)) != 0) {
     return Status::InvalidInput("sector size " + std::to_string(spec.sector_size) +
                                 " is not a power of two >= 512");
@@ -82,6 +85,7 @@ Status CheckSpec(const GptSpec& spec) {
   uint64_t first = FirstUsableLba(spec), last = LastUsableLba(spec);
   const auto& parts = spec.partitions;
   for (size_t i = 0; i < parts.size(); ++i) {
+    if (bad_partition != nullptr) *bad_partition = i;
     const auto& p = parts[i];
     std::string name = "partition " + std::to_string(p.number) + " '" + p.name + "'";
     if (p.number == 0 || p.number > spec.num_entries) {
@@ -115,11 +119,11 @@ Status CheckSpec(const GptSpec& spec) {
                                     std::to_string(q.last_lba) + ")");
       }
     }
+    if (auto name_ok = EncodeGptName(p.name); !name_ok.ok()) return name_ok.status().Prefixed(name);
   }
+  if (bad_partition != nullptr) *bad_partition = spec.partitions.size();
   return Status::Ok();
 }
-
-}  // namespace
 
 uint64_t FirstUsableLba(const GptSpec& spec) { return 2 + EntrySectors(spec); }
 uint64_t LastUsableLba(const GptSpec& spec) { return spec.total_sectors - 2 - EntrySectors(spec); }
@@ -157,7 +161,7 @@ StatusOr<std::vector<uint8_t>> EncodeGptName(const std::string& utf8) {
 }
 
 StatusOr<std::vector<DiskChunk>> BuildGpt(const GptSpec& spec) {
-  HILT_RETURN_IF_ERROR(CheckSpec(spec));
+  HILT_RETURN_IF_ERROR(CheckGptSpec(spec));
   std::vector<uint8_t> entries(EntrySectors(spec) * spec.sector_size, 0);
   for (const auto& p : spec.partitions) {
     uint8_t* e = entries.data() + (p.number - 1) * kGptEntrySize;

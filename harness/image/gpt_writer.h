@@ -30,6 +30,11 @@ struct DiskChunk {
 uint64_t FirstUsableLba(const GptSpec& spec);
 uint64_t LastUsableLba(const GptSpec& spec);
 
+// Checks that the table fits the disk. On error, *bad_partition (if given)
+// is the index in spec.partitions of the culprit, or partitions.size() when
+// the disk itself is the problem.
+Status CheckGptSpec(const GptSpec& spec, size_t* bad_partition = nullptr);
+
 // The protective MBR (LBA 0), the primary header and entries (LBA 1..), the
 // backup entries and header (.. last LBA). InvalidInput if the table does not
 // fit: partitions outside the usable area, overlapping, bad slots or names.

@@ -64,6 +64,23 @@ TEST(ConsoleLogTest, EscapesSoTheFileIsText) {
   EXPECT_EQ(log, "[    0.000000] a\\\\b\\x1B[0m\\x00\\x7F\tz\\xFF\\xC3(\xe2\x82\xac \\xC2\\x85\n");
 }
 
+// The word-at-a-time fast path must see a special byte at any offset.
+TEST(ConsoleLogTest, EscapesSpecialBytesAtEveryOffsetOfAWord) {
+  const std::pair<char, std::string> specials[] = {
+      {'\x00', "\\x00"}, {'\x1f', "\\x1F"}, {'\x7f', "\\x7F"}, {'\\', "\\\\"},
+      {'\x80', "\\x80"}, {'\t', "\t"}, {' ', " "}, {'~', "~"}};
+  for (const auto& [byte, escaped] : specials) {
+    for (size_t pos = 0; pos < 24; ++pos) {
+      std::string raw(24, 'a');
+      raw[pos] = byte;
+      std::string expected = std::string(pos, 'a') + escaped + std::string(23 - pos, 'a');
+      std::string out;
+      EscapeConsoleBytes(raw, &out);
+      EXPECT_EQ(out, expected) << "byte " << int(byte) << " at " << pos;
+    }
+  }
+}
+
 TEST(ConsoleLogTest, PartialLineAtFinishIsMarked) {
   std::string log = Write({{"Hit any key\nBPI-R4> ", seconds(2)}});
   EXPECT_EQ(log, "[    2.000000] Hit any key\n[    2.000000] BPI-R4> \\\n");

@@ -286,6 +286,21 @@ TEST(Guid, NameBasedIsStableAndVersion5) {
   EXPECT_EQ(Guid::NameBased(dns, "www.example.com").ToString(), "2ED6657D-E927-568B-95E1-2665A8AEA6A2");
 }
 
+TEST_F(GptTest, HostileEntriesLbaIsRejected) {
+  // An entries LBA near 2^64 must not wrap around the bounds check.
+  auto bytes = ReadAt(img_, 0, 34 * 512);
+  StoreLe64(bytes.data() + 512 + 72, ~uint64_t{0} - 3);
+  StoreLe32(bytes.data() + 512 + 16, 0);
+  StoreLe32(bytes.data() + 512 + 16, GptCrc32({bytes.data() + 512, kGptHeaderSize}));
+  int fd = open(img_.c_str(), O_WRONLY);
+  ASSERT_EQ(pwrite(fd, bytes.data() + 512, 512, 512), 512);
+  close(fd);
+  auto r = ReadFile(img_);
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->primary.message().find("partition entries at LBA 18446744073709551612"), std::string::npos)
+      << r->primary.message();
+}
+
 TEST(GptFuzzEntry, HostileBytesNeverCrash) {
   std::vector<uint8_t> disk(64 * 512, 0);
   auto chunks = BuildGpt([] {

@@ -1,0 +1,76 @@
+#include "harness/core/log_replay.h"
+
+#include <istream>
+#include <vector>
+
+#include "harness/core/boot_checker.h"
+
+namespace hilt {
+
+namespace {
+constexpr size_t kRawBlock = 64 * 1024;
+}  // namespace
+
+StatusOr<LogFormat> DetectStreamFormat(std::istream* in) {
+  std::string head(kLogDetectBytes, '\0');
+  in->read(head.data(), static_cast<std::streamsize>(head.size()));
+  if (in->bad()) return Status::InvalidInput("read error");
+  head.resize(static_cast<size_t>(in->gcount()));
+  bool at_eof = in->eof();
+  in->clear();
+  in->seekg(0);
+  if (!*in) return Status::InvalidInput("cannot rewind the log (is it a file?)");
+  return DetectLogFormat(head, at_eof);
+}
+
+StatusOr<Verdict> ReplayLog(const Suite& suite, std::istream* in, LogFormat format,
+                            ConsoleLogWriter* console, ReplayStats* stats) {
+  CheckerOptions options;
+  options.judge_time = format == LogFormat::kTimed;
+  BootChecker checker(suite, options);
+  std::vector<Action> actions;  // ignored: see the header
+  *stats = ReplayStats();
+
+  auto feed = [&](std::string_view bytes, Nanos t) {
+    stats->bytes += bytes.size();
+    if (console != nullptr) console->Append(bytes, t);
+    if (checker.done()) return;
+    actions.clear();
+    checker.Feed(bytes, t, &actions);
+  };
+
+  if (format == LogFormat::kTimed) {
+    ConsoleLogReader reader(in);
+    ConsoleChunk chunk;
+    for (;;) {
+      StatusOr<bool> more = reader.Next(&chunk);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      // Time passed before this line came: let budgets expire as they would
+      // have live, before the line is seen.
+      if (chunk.t > stats->end && !checker.done()) {
+        actions.clear();
+        checker.Tick(chunk.t, &actions);
+      }
+      if (chunk.t > stats->end) stats->end = chunk.t;
+      feed(chunk.bytes, chunk.t);
+    }
+    stats->malformed_lines = reader.malformed_lines();
+  } else {
+    std::string block(kRawBlock, '\0');
+    for (;;) {
+      in->read(block.data(), static_cast<std::streamsize>(block.size()));
+      size_t got = static_cast<size_t>(in->gcount());
+      if (in->bad()) return Status::InvalidInput("read error in the log");
+      if (got == 0) break;
+      feed(std::string_view(block.data(), got), Nanos(0));
+      if (in->eof()) break;
+    }
+  }
+  if (!checker.done()) checker.Finish(stats->end);
+  Verdict verdict = checker.verdict();
+  verdict.timed = format == LogFormat::kTimed;
+  return verdict;
+}
+
+}  // namespace hilt

@@ -1,0 +1,48 @@
+#include "fixtures/sim/fault.h"
+
+#include <gtest/gtest.h>
+
+namespace hilt::sim {
+namespace {
+
+TEST(SimFaultTest, ParsesEveryNamedFault) {
+  for (Fault f : {Fault::kNone, Fault::kDramFail, Fault::kResetLoop, Fault::kHangInUboot, Fault::kUartNoise,
+                  Fault::kSlowBoot}) {
+    auto spec = ParseFaultSpec(FaultName(f));
+    ASSERT_TRUE(spec.ok()) << FaultName(f);
+    EXPECT_EQ(spec->fixed, f);
+  }
+  EXPECT_EQ(ParseFaultSpec("")->fixed, Fault::kNone);
+}
+
+TEST(SimFaultTest, RejectsUnknownNamesAndBadProbabilities) {
+  auto bad = ParseFaultSpec("dram-explode");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Status::Code::kInvalidInput);
+  EXPECT_NE(bad.status().message().find("dram-explode"), std::string::npos);
+  EXPECT_FALSE(ParseFaultSpec("flaky:").ok());
+  EXPECT_FALSE(ParseFaultSpec("flaky:1.5").ok());
+  EXPECT_FALSE(ParseFaultSpec("flaky:0.3x").ok());
+  EXPECT_FALSE(ParseFaultSpec("flaky:nan").ok());
+}
+
+TEST(SimFaultTest, FlakyFailsAtAboutItsProbabilityWithFailingFaultsOnly) {
+  auto spec = ParseFaultSpec("flaky:0.25");
+  ASSERT_TRUE(spec.ok());
+  FaultPicker picker(*spec, 123);
+  int bad = 0;
+  for (int i = 0; i < 4000; ++i) {
+    Fault f = picker.Pick();
+    EXPECT_NE(f, Fault::kUartNoise);
+    if (f != Fault::kNone) ++bad;
+  }
+  EXPECT_NEAR(bad / 4000.0, 0.25, 0.04);
+}
+
+TEST(SimFaultTest, FixedFaultEveryTime) {
+  FaultPicker picker(*ParseFaultSpec("reset-loop"), 1);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(picker.Pick(), Fault::kResetLoop);
+}
+
+}  // namespace
+}  // namespace hilt::sim
