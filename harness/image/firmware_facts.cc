@@ -19,8 +19,10 @@ namespace {
 // larger is the wrong file, refused before it is read into memory.
 constexpr std::streamoff kMaxImageBytes = 64 << 20;
 
-// Images are binary: match bytes as Latin-1, not UTF-8. Every pattern is a C
-// string: after a NUL (or at the start) and up to a NUL, printable ASCII only.
+// Images are binary: match bytes as Latin-1, not UTF-8. Every pattern is a
+// whole printable run, as `strings` sees it: after a non-printable byte (a
+// string need not follow a NUL: BL31 packs its version right after data) and
+// up to the NUL that ends the C string.
 RE2::Options BinaryOptions() {
   RE2::Options opts;
   opts.set_encoding(RE2::Options::EncodingLatin1);
@@ -94,10 +96,10 @@ TfaStrings FindTfaStrings(std::string_view image) {
   // TF-A's Makefile: VERSION_STRING = v$(VERSION)($(BUILD_TYPE)):$(BUILD_STRING);
   // MediaTek's fork pads the version ("v2.10.0   (release):").
   static const RE2 version(
-      R"((?:^|\x00)(v\d+\.\d+(?:\.\d+)?[\x20-\x7e]{0,16}\((?:release|debug)\):[\x20-\x7e]{0,100})\x00)",
+      R"((?:^|[^\x20-\x7e])(v\d+\.\d+(?:\.\d+)?[\x20-\x7e]{0,16}\((?:release|debug)\):[\x20-\x7e]{0,100})\x00)",
       BinaryOptions());
   // common/tf_log.c / bl_common.c: build_message = "Built : " BUILD_MESSAGE_TIMESTAMP.
-  static const RE2 built(R"((?:^|\x00)(Built : [\x20-\x7e]{1,60})\x00)", BinaryOptions());
+  static const RE2 built(R"((?:^|[^\x20-\x7e])(Built : [\x20-\x7e]{1,60})\x00)", BinaryOptions());
   TfaStrings s;
   s.version = FindFirst(version, image);
   s.built = FindFirst(built, image);
@@ -108,14 +110,14 @@ UbootStrings FindUbootStrings(std::string_view image) {
   // include/version.h: U_BOOT_VERSION " (" U_BOOT_DATE " - " U_BOOT_TIME " "
   // U_BOOT_TZ ")" CONFIG_IDENT_STRING.
   static const RE2 banner(
-      R"((?:^|\x00)(U-Boot \d{4}\.\d{2}[\x21-\x7e]{0,40} \([A-Z][a-z]{2} [ \d]\d \d{4} - \d\d:\d\d:\d\d [+-]?[\x20-\x7e]{0,10}\)[\x20-\x7e]{0,40})\x00)",
+      R"((?:^|[^\x20-\x7e])(U-Boot \d{4}\.\d{2}[\x21-\x7e]{0,40} \([A-Z][a-z]{2} [ \d]\d \d{4} - \d\d:\d\d:\d\d [+-]?[\x20-\x7e]{0,10}\)[\x20-\x7e]{0,40})\x00)",
       BinaryOptions());
   // CONFIG_SYS_PROMPT is a string of its own, ending in "> " by convention
   // ("=> ", "BPI-R4> "). Other strings of U-Boot end so too ("<DIR> ", "%s
   // for %08lx ... %08lx ==> ", "< ? > ", hush's PS2 "> "); the prompt starts
   // with a letter, digit or '=' and holds no printf format and no other '>'.
   // U-Boot's default "=> " may sit beside a configured one: the other wins.
-  static const RE2 prompt(R"(\x00([A-Za-z0-9=][\x20-\x24\x26-\x3d\x3f-\x7e]{0,30}> )\x00)",
+  static const RE2 prompt(R"((?:^|[^\x20-\x7e])([A-Za-z0-9=][\x20-\x24\x26-\x3d\x3f-\x7e]{0,30}> )\x00)",
                           BinaryOptions());
   UbootStrings s;
   s.banner = FindFirst(banner, image);
@@ -137,7 +139,7 @@ StatusOr<std::map<std::string, std::string>> ReadBuildFacts(const std::string& b
   StatusOr<std::vector<uint8_t>> bl2_file = ReadImageFile(bl2_path, "(BL2 image)");
   if (!bl2_file.ok()) return bl2_file.status();
   StatusOr<MtkBl2Image> bl2 = ParseMtkBl2(*bl2_file);
-  if (!bl2.ok()) return bl2.status().Prefixed(bl2_path + ": not a MediaTek BL2 image: ");
+  if (!bl2.ok()) return bl2.status().Prefixed(bl2_path + ": not a MediaTek BL2 image");
   TfaStrings tfa = FindTfaStrings(AsChars(bl2->payload));
   PutIf(&facts, "build.tfa_version", tfa.VersionNumber());
   PutIf(&facts, "build.tfa_version_string", tfa.version);
@@ -146,7 +148,7 @@ StatusOr<std::map<std::string, std::string>> ReadBuildFacts(const std::string& b
   StatusOr<std::vector<uint8_t>> fip_file = ReadImageFile(fip_path, "(FIP)");
   if (!fip_file.ok()) return fip_file.status();
   StatusOr<Fip> fip = ParseFip(*fip_file);
-  if (!fip.ok()) return fip.status().Prefixed(fip_path + ": not a FIP: ");
+  if (!fip.ok()) return fip.status().Prefixed(fip_path + ": not a FIP");
   if (auto bl31 = fip->Image(kFipUuidSocFw)) {
     TfaStrings s = FindTfaStrings(AsChars(*bl31));
     PutIf(&facts, "build.bl31_version_string", s.version);

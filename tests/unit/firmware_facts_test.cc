@@ -91,6 +91,14 @@ TEST(FindTfaStrings, UpstreamAndMediatekVersions) {
   EXPECT_EQ(t.VersionNumber(), "2.10.0");
   EXPECT_EQ(t.built, "Built : 00:00:00, Jan  1 1980");
 
+  // BL31 of the real build: the version right after binary data, no NUL.
+  t = FindTfaStrings("@\x00\x80\x00\x00\x01\x00\x02v2.9(release): sdmmc\0Built : 09:56:27, Jun 30 2024\0"s);
+  EXPECT_EQ(t.version, "v2.9(release): sdmmc");
+  EXPECT_EQ(t.built, "Built : 09:56:27, Jun 30 2024");
+  // Part of a longer printable run is not a string of its own.
+  t = FindTfaStrings("\0Xv2.9(release):\0"s);
+  EXPECT_FALSE(t.version.has_value());
+
   t = FindTfaStrings(Blob(3, 50000));
   EXPECT_FALSE(t.version.has_value());
   EXPECT_FALSE(t.built.has_value());
