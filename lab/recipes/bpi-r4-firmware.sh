@@ -35,7 +35,8 @@
 #                       newest file time (tarball), so the banner is stable.
 #
 # Exit status: 0 built or cached; 1 the build failed (the failing command and
-# the last lines of its log are on stderr, the full log in OUTDIR/build.log);
+# the last lines of its log are on stderr, the full log in OUTDIR/build.log
+# and, in a hilt run, in $HILT_RUN_DIR/firmware-build.log);
 # 2 bad usage or input (missing sources, compiler, patch file).
 set -euo pipefail
 
@@ -205,6 +206,10 @@ publish() { # FROM: copies the three outputs (and the log) to OUTDIR
   for f in u-boot.bin bl2.img fip.bin; do cp -f "$1/$f" "$OUTDIR/$f.tmp" && mv -f "$OUTDIR/$f.tmp" "$OUTDIR/$f"; done
   cp -f "$1/build.log" "$OUTDIR/build.log"
   printf '%s\n' "$MANIFEST" >"$OUTDIR/build-inputs.txt"
+  keep_log "$1/build.log"
+}
+keep_log() { # in a hilt run, the full log goes into the run folder too
+  [[ -z ${HILT_RUN_DIR:-} || ! -d ${HILT_RUN_DIR:-} ]] || cp -f "$1" "$HILT_RUN_DIR/firmware-build.log" || true
 }
 
 if [[ -f $ENTRY/u-boot.bin && -f $ENTRY/bl2.img && -f $ENTRY/fip.bin && -f $ENTRY/build.log ]]; then
@@ -224,7 +229,10 @@ WORK=$(mktemp -d "$CACHE/build.XXXXXX")
 LOG=$WORK/build.log
 cleanup() {
   local rc=$?
-  [[ $rc -eq 0 || ! -f $LOG ]] || cp -f "$LOG" "$OUTDIR/build.log" 2>/dev/null || true
+  if [[ $rc -ne 0 && -f $LOG ]]; then
+    cp -f "$LOG" "$OUTDIR/build.log" 2>/dev/null || true
+    keep_log "$LOG"
+  fi
   rm -rf "$WORK"
   exit "$rc"
 }

@@ -56,7 +56,7 @@ expect_fail no-network 'cannot fetch .* from https://127.0.0.1:9/' \
   env -u HILT_FIRMWARE_SRC HILT_UBOOT_GIT=https://127.0.0.1:9/u-boot.git HILT_GIT_TIMEOUT=20 \
   "$RECIPE" "$TMP/no-network-out"
 expect_fail low-disk 'MB free in .*the build needs about 99999999 MB' \
-  env HILT_FIRMWARE_MIN_FREE_MB=99999999 "$RECIPE" "$TMP/low-disk-out"
+  env HILT_FIRMWARE_MIN_FREE_MB=99999999 HILT_UBOOT_LOCALVERSION=-uncached "$RECIPE" "$TMP/low-disk-out"
 cat >"$TMP/bad.patch" <<'EOF'
 --- a/Makefile
 +++ b/Makefile
@@ -82,8 +82,11 @@ if mount -t tmpfs -o size=40m tmpfs "$TMP/tiny" 2>/dev/null; then
 else
   echo "note: cannot mount a tmpfs (not root); the full-disk case is not run"
 fi
-ls "$HILT_CACHE_DIR" 2>/dev/null | grep -qE '^[0-9a-f]{64}$' && [[ -z ${HILT_TEST_FIRMWARE_CACHE:-} ]] &&
-  fail "a failed build left a cache entry"
+if [[ -z ${HILT_TEST_FIRMWARE_CACHE:-} ]]; then
+  for entry in "$HILT_CACHE_DIR"/*; do
+    [[ ! -e $entry || $(basename "$entry") == git ]] || fail "a failed build left $entry in the cache"
+  done
+fi
 
 # --- the real build -------------------------------------------------------------
 OUT=$TMP/out
@@ -99,15 +102,18 @@ grep -q 'Non-Trusted Firmware BL33' "$TMP/fipinfo" || { cat "$TMP/fipinfo"; fail
 # (mkimage lists an mtk_image only given the parameters it was made with.)
 mkimage -l -T mtk_image -a 0x201000 -n 'media=sdmmc' "$OUT/bl2.img" >"$TMP/mkimage" 2>&1 ||
   { cat "$TMP/mkimage"; fail "mkimage -l rejects bl2.img"; }
-grep -q 'MediaTek BootROM Loadable Image' "$TMP/mkimage" && grep -q 'Boot Media: *SD/MMC' "$TMP/mkimage" ||
-  { cat "$TMP/mkimage"; fail "mkimage -l does not see a MediaTek SD image"; }
+if ! grep -q 'MediaTek BootROM Loadable Image' "$TMP/mkimage" || ! grep -q 'Boot Media: *SD/MMC' "$TMP/mkimage"; then
+  cat "$TMP/mkimage"; fail "mkimage -l does not see a MediaTek SD image"
+fi
 
 # The facts agree with `strings`.
 "$HILT" firmware-facts --bl2 "$OUT/bl2.img" --fip "$OUT/fip.bin" >"$TMP/facts" || fail "firmware-facts"
 cat "$TMP/facts"
 fact() { sed -n "s/^build\.$1=//p" "$TMP/facts"; }
 banner=$(fact uboot_banner) prompt=$(fact uboot_prompt) tfa=$(fact tfa_version_string)
-[[ $banner == "U-Boot 2024.04 ("* ]] || fail "banner '$banner'"
+# The banner names the build: "-hilt-" and the start of the cache key.
+key=$(sed -n 's/^firmware: \(built\|cached\) \([0-9a-f]*\) .*/\2/p' "$TMP/build1.out")
+[[ $banner == "U-Boot 2024.04-hilt-${key:0:8} ("* ]] || fail "banner '$banner' (key $key)"
 [[ $prompt == "BPI-R4> " ]] || fail "prompt '$prompt'"
 [[ $(fact tfa_version) == 2.9* ]] || fail "tfa_version '$(fact tfa_version)'"
 strings -n 8 "$OUT/u-boot.bin" | grep -qxF "$banner" || fail "strings u-boot.bin lacks '$banner'"
@@ -153,8 +159,56 @@ grep -q uboot_banner "$TMP/facts-nobl33" && fail "a FIP without BL33 still has U
 echo "ok: FIP without BL33 has no U-Boot facts"
 
 # --- the whole run on the simulated board (once `hilt run` exists) ----------------
-if ! "$HILT" run --help >/dev/null 2>&1 || [[ ! -x $SRC_DIR/build/bin/hilt-sim && ! -x $(dirname "$HILT")/hilt-sim ]]; then
-  echo "note: hilt run or hilt-sim not built; the boot on the simulated board is not run"
+BIN=$(dirname "$HILT")
+if ! "$HILT" run --help >/dev/null 2>&1 || [[ ! -x $BIN/hilt-sim ]] ||
+   ! grep -q bpi-r4-firmware.sh "$SRC_DIR/lab/sim.yaml" 2>/dev/null; then
+  echo "note: no hilt run / hilt-sim / real-chain lab/sim.yaml in this build; the boot on the simulated board is not run"
   exit 0
 fi
-source "$SRC_DIR/tests/integration/firmware_run.inc.sh"
+export HILT_SIM=$BIN/hilt-sim HILT_STATE_DIR=$TMP/state HILT_SIM_SPEEDUP=${HILT_SIM_SPEEDUP:-40}
+unset HILT_SIM_FAULT
+LAB=$SRC_DIR/lab/sim.yaml
+field() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$TMP/$1/result.json" "$2"; }
+run() { # NAME SUITE [VAR=VALUE...]: hilt run, sets rc
+  local name=$1 suite=$2; shift 2
+  rc=0
+  env "$@" "$HILT" run --lab "$LAB" --suite "$suite" --out "$TMP/$name" >"$TMP/$name.out" 2>&1 || rc=$?
+}
+expect() { # NAME RC VERDICT [STAGE]
+  [[ $rc -eq $2 ]] || { tail -n 20 "$TMP/$1.out"; fail "$1: exit $rc, want $2"; }
+  [[ $(field "$1" 'r["verdict"]') == "$3" ]] || fail "$1: verdict $(field "$1" 'r["verdict"]'), want $3: $(field "$1" 'r.get("reason")')"
+  [[ -z ${4:-} || $(field "$1" 'r.get("failed_stage")') == "$4" ]] ||
+    fail "$1: failed at $(field "$1" 'r.get("failed_stage")'), want $4: $(field "$1" 'r.get("reason")')"
+}
+
+run good "$SRC_DIR/suites/bpi-r4-sd-boot.yaml"
+expect good 0 pass
+grep -qaF "$banner" "$TMP/good/console.raw" || fail "good: the board did not print the built banner"
+echo "ok: the real chain boots on the simulated board and passes bpi-r4-sd-boot"
+
+run built "$SRC_DIR/suites/bpi-r4-sd-boot-built.yaml"
+expect built 0 pass
+[[ $(field built 'r["facts"].get("build.uboot_banner")') == "$banner" ]] || fail "built: result.json lacks build.uboot_banner"
+grep -rqs 'firmware: cached' "$TMP/built.out" "$TMP/built/" || fail "built: the second run did not reuse the cache"
+echo "ok: bpi-r4-sd-boot-built passes (banner and TF-A version are the build's); the build was cached"
+
+# The patched prompt: the board shows "R4-PATCHED> ", the suite waits for
+# "BPI-R4>" (a 2 s budget keeps this short).
+sed 's/within: 15s/within: 2s/' "$SRC_DIR/suites/bpi-r4-sd-boot.yaml" >"$TMP/short-prompt.yaml"
+run patched "$TMP/short-prompt.yaml" HILT_UBOOT_PATCHES="$TMP/patches"
+expect patched 1 fail prompt
+echo "ok: a patch that changes the prompt fails at prompt"
+
+# A FIP without BL33: the recipe's output with nt-fw removed.
+# shellcheck disable=SC2016 # the wrapper expands $@ itself
+printf '#!/usr/bin/env bash\nset -euo pipefail\n"%s" "$@"\nfiptool remove --nt-fw "${@: -1}/fip.bin"\n' \
+  "$RECIPE" >"$TMP/no-bl33-recipe.sh"
+chmod +x "$TMP/no-bl33-recipe.sh"
+run nobl33 "$SRC_DIR/suites/bpi-r4-sd-boot.yaml" HILT_FIRMWARE_RECIPE="$TMP/no-bl33-recipe.sh"
+expect nobl33 1 fail bl31
+echo "ok: a FIP without BL33 fails at bl31"
+
+run badpatch "$SRC_DIR/suites/bpi-r4-sd-boot.yaml" HILT_UBOOT_PATCHES="$TMP/bad.patch"
+expect badpatch 3 error
+grep -rqs 'FAILED: apply patch' "$TMP/badpatch.out" "$TMP/badpatch/" || fail "badpatch: the failing patch is not named"
+echo "ok: a patch that does not apply is a lab failure (exit 3) naming the patch"
