@@ -220,6 +220,8 @@ if [[ -f $ENTRY/u-boot.bin && -f $ENTRY/bl2.img && -f $ENTRY/fip.bin && -f $ENTR
 fi
 
 # --- the build ---------------------------------------------------------------
+# Outputs of an earlier build must not outlive a failed one.
+rm -f "$OUTDIR/u-boot.bin" "$OUTDIR/bl2.img" "$OUTDIR/fip.bin" "$OUTDIR/build-inputs.txt"
 free_mb=$(df -Pm "$CACHE" | awk 'NR==2 {print $4}')
 if [[ $free_mb -lt $MIN_FREE_MB ]]; then
   die "only ${free_mb} MB free in $CACHE; the build needs about ${MIN_FREE_MB} MB (HILT_FIRMWARE_MIN_FREE_MB)" 1
