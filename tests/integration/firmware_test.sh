@@ -116,10 +116,15 @@ key=$(sed -n 's/^firmware: \(built\|cached\) \([0-9a-f]*\) .*/\2/p' "$TMP/build1
 [[ $banner == "U-Boot 2024.04-hilt-${key:0:8} ("* ]] || fail "banner '$banner' (key $key)"
 [[ $prompt == "BPI-R4> " ]] || fail "prompt '$prompt'"
 [[ $(fact tfa_version) == 2.9* ]] || fail "tfa_version '$(fact tfa_version)'"
-strings -n 8 "$OUT/u-boot.bin" | grep -qxF "$banner" || fail "strings u-boot.bin lacks '$banner'"
-strings -n 4 "$OUT/u-boot.bin" | grep -qxF "$prompt" || fail "strings u-boot.bin lacks '$prompt'"
-strings -n 8 "$OUT/bl2.img" | grep -qxF "$tfa" || fail "strings bl2.img lacks '$tfa'"
-strings -n 8 "$OUT/fip.bin" | grep -qxF "$(fact bl31_built)" || fail "strings fip.bin lacks the BL31 build time"
+# (strings into files: grep -q would stop reading early, a SIGPIPE under pipefail)
+strings -n 4 "$OUT/u-boot.bin" >"$TMP/strings-uboot"
+strings -n 8 "$OUT/bl2.img" >"$TMP/strings-bl2"
+strings -n 8 "$OUT/fip.bin" >"$TMP/strings-fip"
+grep -qxF "$banner" "$TMP/strings-uboot" || fail "strings u-boot.bin lacks '$banner'"
+grep -qxF "$prompt" "$TMP/strings-uboot" || fail "strings u-boot.bin lacks '$prompt'"
+grep -qxF "$tfa" "$TMP/strings-bl2" || fail "strings bl2.img lacks '$tfa'"
+grep -qxF "$(fact bl31_built)" "$TMP/strings-fip" || fail "strings fip.bin lacks the BL31 build time"
+grep -qxF "$banner" "$TMP/strings-fip" || fail "strings fip.bin lacks the banner (BL33)"
 echo "ok: facts match strings"
 
 # --- cached rerun ----------------------------------------------------------------
@@ -132,17 +137,12 @@ cmp -s "$OUT/fip.bin" "$TMP/out2/fip.bin" || fail "cached fip.bin differs"
 echo "ok: rerun cached in $ms ms"
 
 # --- a patch under review changes the prompt --------------------------------------
-mkdir -p "$TMP/patches"
-cat >"$TMP/patches/0001-prompt.patch" <<'EOF'
---- a/configs/mt7988a_bpir4_sd_defconfig
-+++ b/configs/mt7988a_bpir4_sd_defconfig
-@@ -1 +1,2 @@
-+CONFIG_SYS_PROMPT="R4-PATCHED> "
-EOF
-# Make the patch's context the defconfig's real first line.
-first=$(tar -xOf "$FIRMWARE"/u-boot-*.tar.* --wildcards '*/configs/mt7988a_bpir4_sd_defconfig' 2>/dev/null | head -n 1 ||
-        head -n 1 "$FIRMWARE/u-boot/configs/mt7988a_bpir4_sd_defconfig")
-printf ' %s\n' "$first" >>"$TMP/patches/0001-prompt.patch"
+mkdir -p "$TMP/patches" "$TMP/a/configs" "$TMP/b/configs"
+defconfig=configs/mt7988a_bpir4_sd_defconfig
+if [[ -d $FIRMWARE/u-boot ]]; then cp "$FIRMWARE/u-boot/$defconfig" "$TMP/a/$defconfig"
+else tar -xOf "$FIRMWARE"/u-boot-*.tar.* --wildcards "*/$defconfig" >"$TMP/a/$defconfig"; fi
+sed 's/^CONFIG_SYS_PROMPT=.*/CONFIG_SYS_PROMPT="R4-PATCHED> "/' "$TMP/a/$defconfig" >"$TMP/b/$defconfig"
+(cd "$TMP" && diff -u "a/$defconfig" "b/$defconfig" >"$TMP/patches/0001-prompt.patch") && fail "the prompt patch changes nothing"
 start=$SECONDS
 HILT_UBOOT_PATCHES=$TMP/patches "$RECIPE" "$TMP/patched" >"$TMP/build3.out" 2>"$TMP/build3.err" ||
   { tail -n 40 "$TMP/build3.err"; fail "patched build"; }
