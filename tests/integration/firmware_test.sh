@@ -142,11 +142,13 @@ defconfig=configs/mt7988a_bpir4_sd_defconfig
 if [[ -d $FIRMWARE/u-boot ]]; then cp "$FIRMWARE/u-boot/$defconfig" "$TMP/a/$defconfig"
 else tar -xOf "$FIRMWARE"/u-boot-*.tar.* --wildcards "*/$defconfig" >"$TMP/a/$defconfig"; fi
 sed 's/^CONFIG_SYS_PROMPT=.*/CONFIG_SYS_PROMPT="R4-PATCHED> "/' "$TMP/a/$defconfig" >"$TMP/b/$defconfig"
-(cd "$TMP" && diff -u "a/$defconfig" "b/$defconfig" >"$TMP/patches/0001-prompt.patch") && fail "the prompt patch changes nothing"
+(cd "$TMP" && diff -u --label "a/$defconfig" --label "b/$defconfig" "a/$defconfig" "b/$defconfig" \
+  >"$TMP/patches/0001-prompt.patch") && fail "the prompt patch changes nothing"
 start=$SECONDS
 HILT_UBOOT_PATCHES=$TMP/patches "$RECIPE" "$TMP/patched" >"$TMP/build3.out" 2>"$TMP/build3.err" ||
   { tail -n 40 "$TMP/build3.err"; fail "patched build"; }
-grep -q 'built' "$TMP/build3.out" || fail "patched build came from the cache"
+key3=$(sed -n 's/^firmware: \(built\|cached\) \([0-9a-f]*\) .*/\2/p' "$TMP/build3.out")
+[[ -n $key3 && $key3 != "$key" ]] || fail "the patched build has the unpatched cache key ($key3)"
 "$HILT" firmware-facts --bl2 "$TMP/patched/bl2.img" --fip "$TMP/patched/fip.bin" >"$TMP/facts-patched"
 grep -qxF 'build.uboot_prompt=R4-PATCHED> ' "$TMP/facts-patched" || { cat "$TMP/facts-patched"; fail "patched prompt"; }
 echo "ok: patched prompt built in $((SECONDS - start)) s"
