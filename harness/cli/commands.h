@@ -13,6 +13,7 @@ void AddReplayCommand(CLI::App& app, int* exit_code);
 void AddFlashCommand(CLI::App& app, int* exit_code);
 void AddLintCommand(CLI::App& app, int* exit_code);
 void AddImageCommand(CLI::App& app, int* exit_code);
+void AddHistoryCommand(CLI::App& app, int* exit_code);
 
 }  // namespace hilt::cli
 

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   hilt::cli::AddLintCommand(app, &exit_code);
   hilt::cli::AddReplayCommand(app, &exit_code);
   hilt::cli::AddImageCommand(app, &exit_code);
+  hilt::cli::AddHistoryCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);
