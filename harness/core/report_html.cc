@@ -16,15 +16,15 @@ constexpr const char* kStyle = R"css(
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;max-width:1100px}
 h1{margin:.2em 0}h2{margin:1.4em 0 .4em;font-size:1.15em;border-bottom:1px solid #ddd}
 .verdict{padding:.6em 1em;border-radius:6px;color:#fff}
-.verdict.pass{background:#2e7d32}.verdict.fail{background:#c62828}.verdict.error{background:#6d4c41}
+.verdict.pass{background:#1b5e20}.verdict.fail{background:#c62828}.verdict.error{background:#6d4c41}
 .verdict .reason{font-family:monospace;white-space:pre-wrap;word-break:break-all}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top}
-td.pass{color:#2e7d32}td.fail{color:#c62828;font-weight:bold}td.not-reached{color:#888}
+td.pass{color:#1b5e20}td.fail{color:#c62828;font-weight:bold}td.not-reached{color:#888}
 .mono{font-family:monospace;white-space:pre-wrap;word-break:break-all}
 .regressions li{color:#b71c1c}
 pre.console{background:#fafafa;border:1px solid #ddd;padding:.5em;overflow-x:auto;font-size:12px}
 pre.console .t{color:#888}pre.console .marker{background:#e8f5e9;display:block}
-pre.console .marker .tag{background:#2e7d32;color:#fff;padding:0 4px;margin-right:4px}
+pre.console .marker .tag{background:#1b5e20;color:#fff;padding:0 4px;margin-right:4px}
 pre.console .failure{background:#ffebee;display:block;font-weight:bold}
 pre.console .cut{display:block;background:#fff3e0;color:#e65100;padding:.3em 0}
 )css";

@@ -176,7 +176,9 @@ TEST_F(HistoryTest, LockedDatabaseTimesOutWithAClearError) {
   ASSERT_EQ(sqlite3_exec(raw, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
   auto short_wait = History::Open(db_, milliseconds(100));
   EXPECT_FALSE(short_wait.ok());
-  if (!short_wait.ok()) EXPECT_NE(short_wait.status().message().find("locked"), std::string::npos);
+  if (!short_wait.ok()) {
+    EXPECT_NE(short_wait.status().message().find("locked"), std::string::npos);
+  }
   sqlite3_exec(raw, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(raw);
 }
