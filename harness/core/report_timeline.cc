@@ -85,7 +85,7 @@ std::string TimelineSvg(const Verdict& verdict) {
     svg += fmt::format(
         "<a href=\"#stage-{}\"><text x=\"4\" y=\"{:.0f}\" font-size=\"12\" fill=\"#222\">{}</text></a>",
         row.stage, y + 15, name);
-    if (row.budget) {
+    if (row.budget && row.has_bar) {  // a stage not reached has no start to measure from
       svg += fmt::format(
           "<rect class=\"budget\" x=\"{:.2f}\" y=\"{:.0f}\" width=\"{:.2f}\" height=\"4\" "
           "fill=\"{}\"><title>budget {:.3f}s</title></rect>",

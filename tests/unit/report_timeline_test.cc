@@ -64,6 +64,15 @@ TEST(ReportTimelineTest, FailedStageWithoutMatchRunsToTheVerdictAndIsMarked) {
   EXPECT_NE(svg.find("url(#hatch)"), std::string::npos);
   EXPECT_NE(svg.find("not reached"), std::string::npos);
   EXPECT_NE(svg.find("class=\"budget\""), std::string::npos);
+  // Only the reached stages' budgets are drawn (bl31's), not uboot's.
+  v.stages[2].budget = milliseconds(9000);
+  size_t budgets = 0;
+  const std::string svg2 = TimelineSvg(v);
+  for (size_t p = svg2.find("class=\"budget\""); p != std::string::npos;
+       p = svg2.find("class=\"budget\"", p + 1)) {
+    ++budgets;
+  }
+  EXPECT_EQ(budgets, 1u);
 }
 
 TEST(ReportTimelineTest, UntimedVerdictDrawsNothing) {
