@@ -1,6 +1,9 @@
 // `hilt replay --suite S LOG [--out DIR]`: checks a captured log offline and
 // writes the run-folder reports for it (docs/replay.md).
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>

@@ -8,8 +8,8 @@
 // protective MBR's size. Also reports the partitions' byte ranges, whose
 // holes the flasher zeroes so no stale file system survives.
 //
-// NOTE: the partition list duplicates a little of harness/image/gpt.h (the
-// image engineer's reader, not yet on main); switch to it once it lands.
+// The GPT is read and checked by harness/image/gpt.h; this file only adds
+// the raw bytes it patches.
 #ifndef HILT_IMAGE_GPT_RELOCATION_H_
 #define HILT_IMAGE_GPT_RELOCATION_H_
 

@@ -13,8 +13,10 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 SIZE=${1:-256}
 
 if [ -z "${HILT:-}" ]; then
+  # GCC 12 at -O3 gives a false -Wrestrict on std::string code (GCC bug
+  # 105329); keep it a warning here so the Release build goes through.
   cmake -S "$SRC" -B "$SRC/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
+    -DCMAKE_CXX_FLAGS=-Wno-error=restrict -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
   ninja -C "$SRC/build-release" -j2 hilt >/dev/null
   HILT=$SRC/build-release/bin/hilt
 fi
@@ -59,40 +61,41 @@ python3 "$SRC/tests/bench/gen_boot_log.py" "$SIZE" "$WORK/boot.raw"
 head -c $((SIZE << 20)) /dev/zero | tr '\0' 'a' >"$WORK/oneline.raw"
 BYTES=$(stat -c %s "$WORK/boot.raw")
 
-now() { date +%s.%N; }
-# run_hilt NAME LOG WANT_RC: times hilt replay, keeps /usr/bin/time -v output.
-run_hilt() {
-  rm -rf "$WORK/out-$1"
-  local start end rc=0
-  start=$(now)
-  /usr/bin/time -v -o "$WORK/time-$1.txt" \
-    "$HILT" replay --suite "$WORK/suite.yaml" --out "$WORK/out-$1" "$2" >"$WORK/hilt-$1.txt" || rc=$?
-  end=$(now)
-  if [ "$rc" -ne "$3" ]; then
-    echo "hilt replay of $2 exited $rc, expected $3:"; cat "$WORK/hilt-$1.txt"; exit 1
+# Times are CPU seconds (user + system, from /usr/bin/time): on a shared CI
+# machine wall time mostly measures the neighbours. Wall time is shown too.
+cpu() { awk -F': ' '/User time|System time/ {t += $2} END {printf "%.3f", t}' "$WORK/time-$1.txt"; }
+wall() { awk '/Elapsed/ {n = split($NF, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; printf "%.3f", s}' "$WORK/time-$1.txt"; }
+rss_mib() { awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$WORK/time-$1.txt"; }
+
+# timed NAME WANT_RC CMD...: runs CMD under /usr/bin/time -v, checks its rc.
+timed() {
+  local name=$1 want=$2 rc=0
+  shift 2
+  /usr/bin/time -v -o "$WORK/time-$name.txt" "$@" >"$WORK/out-$name.txt" 2>&1 || rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    echo "$name exited $rc, expected $want:"; tail -5 "$WORK/out-$name.txt"; exit 1
   fi
-  echo "$start $end" | awk '{printf "%.3f", $2 - $1}'
 }
-rss_mib() { awk -F: '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$WORK/time-$1.txt"; }
 
 sync
-T_HILT=$(run_hilt boot "$WORK/boot.raw" 0)
-grep -q "verdict: PASS" "$WORK/hilt-boot.txt" || { echo "hilt did not pass the log"; exit 1; }
-T_LINE=$(run_hilt oneline "$WORK/oneline.raw" 1)
+timed hilt 0 "$HILT" replay --suite "$WORK/suite.yaml" --out "$WORK/replay-boot" "$WORK/boot.raw"
+grep -q "verdict: PASS" "$WORK/out-hilt.txt" || { echo "hilt did not pass the log"; exit 1; }
+timed oneline 1 "$HILT" replay --suite "$WORK/suite.yaml" --out "$WORK/replay-line" "$WORK/oneline.raw"
+timed python 0 python3 "$SRC/tests/bench/baseline_replay.py" "$WORK/patterns.txt" "$WORK/boot.raw"
+grep -q pass "$WORK/out-python.txt" || { echo "the Python baseline did not pass the log"; exit 1; }
 
-start=$(now)
-python3 "$SRC/tests/bench/baseline_replay.py" "$WORK/patterns.txt" "$WORK/boot.raw" >"$WORK/py.txt"
-T_PY=$(echo "$start $(now)" | awk '{printf "%.3f", $2 - $1}')
-grep -q pass "$WORK/py.txt" || { echo "the Python baseline did not pass the log"; cat "$WORK/py.txt"; exit 1; }
-
-awk -v bytes="$BYTES" -v th="$T_HILT" -v tp="$T_PY" -v tl="$T_LINE" \
-    -v rb="$(rss_mib boot)" -v rl="$(rss_mib oneline)" -v size="$SIZE" 'BEGIN {
+awk -v bytes="$BYTES" -v size="$SIZE" \
+    -v th="$(cpu hilt)" -v wh="$(wall hilt)" -v rh="$(rss_mib hilt)" \
+    -v tp="$(cpu python)" -v wp="$(wall python)" \
+    -v tl="$(cpu oneline)" -v rl="$(rss_mib oneline)" 'BEGIN {
   mb = bytes / 1e6
+  if (th <= 0) th = 0.001
+  if (tl <= 0) tl = 0.001
   printf "log: %.1f MB, 20 fail patterns, 6 stages, prompt on the last line\n", mb
-  printf "hilt replay : %7.2f s  %8.1f MB/s  peak RSS %6.1f MiB\n", th, mb / th, rb
-  printf "python re   : %7.2f s  %8.1f MB/s\n", tp, mb / tp
+  printf "hilt replay : %7.2f s CPU (%6.2f s wall)  %7.1f MB/s  peak RSS %5.1f MiB\n", th, wh, mb / th, rh
+  printf "python re   : %7.2f s CPU (%6.2f s wall)  %7.1f MB/s\n", tp, wp, mb / tp
   printf "ratio       : %7.1fx\n", tp / th
-  printf "one %d MiB line: hilt %.2f s, %.1f MB/s, peak RSS %.1f MiB\n", size, tl, size * 1.048576 / tl, rl
-  ok = (mb / th >= 200) && (tp / th >= 20) && (rb < 64) && (rl < 64)
-  printf "goals (>= 200 MB/s, >= 20x, < 64 MiB): %s\n", ok ? "met" : "NOT met"
+  printf "one %d MiB line: hilt %.2f s CPU, %.1f MB/s, peak RSS %.1f MiB\n", size, tl, size * 1.048576 / tl, rl
+  ok = (mb / th >= 200) && (tp / th >= 20) && (rh < 64) && (rl < 64)
+  printf "goals (>= 200 MB/s, >= 20x Python, < 64 MiB): %s\n", ok ? "met" : "NOT met"
 }'

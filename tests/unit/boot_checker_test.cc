@@ -218,6 +218,22 @@ TEST(BootCheckerTest, PromptWithoutNewlineMatchesAtOnce) {
   EXPECT_EQ(checker.verdict().stages.back().line, "BPI-R4> ");
 }
 
+TEST(BootCheckerTest, LongPartialLineIsTriedOnTickOnly) {
+  const Suite suite = BpiSuite();
+  BootChecker checker(suite, CheckerOptions{});
+  std::vector<Action> actions;
+  checker.Feed(ReadLog("hang-in-uboot.log"), 1s, &actions);
+  // A prompt after 300 bytes of unfinished line: too long to retry on every
+  // Feed (1-byte chunks would make that quadratic), so it waits for Tick.
+  const std::string tail = std::string(300, '.') + "BPI-R4> ";
+  for (char c : tail) checker.Feed(std::string_view(&c, 1), 2s, &actions);
+  EXPECT_FALSE(checker.done());
+  checker.Tick(2500ms, &actions);
+  ASSERT_TRUE(checker.done());
+  EXPECT_EQ(checker.verdict().outcome, Outcome::kPass) << checker.verdict().reason;
+  EXPECT_EQ(checker.verdict().stages.back().t, 2s);  // when the bytes arrived, not the tick
+}
+
 TEST(BootCheckerTest, BudgetsWithTimestamps) {
   const Suite suite = BpiSuite();
   {
