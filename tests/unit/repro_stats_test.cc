@@ -7,7 +7,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-Verdict Run(Outcome outcome, int bl2_ms) {
+Verdict MakeRun(Outcome outcome, int bl2_ms) {
   Verdict v;
   v.outcome = outcome;
   StageResult bl2;
@@ -24,9 +24,9 @@ Verdict Run(Outcome outcome, int bl2_ms) {
 
 TEST(ReproStatsTest, FlakeRateExcludesLabErrorsAndUsesWilson) {
   ReproStats s;
-  for (int i = 0; i < 19; ++i) s.Add(Run(Outcome::kPass, 100));
-  s.Add(Run(Outcome::kFail, 100));
-  s.Add(Run(Outcome::kError, 100));
+  for (int i = 0; i < 19; ++i) s.Add(MakeRun(Outcome::kPass, 100));
+  s.Add(MakeRun(Outcome::kFail, 100));
+  s.Add(MakeRun(Outcome::kError, 100));
   EXPECT_EQ(s.runs(), 21);
   EXPECT_EQ(s.failures(), 1);
   EXPECT_EQ(s.errors(), 1);
@@ -40,11 +40,11 @@ TEST(ReproStatsTest, FlakeRateExcludesLabErrorsAndUsesWilson) {
 
 TEST(ReproStatsTest, SpreadOfPassedStagesInSuiteOrder) {
   ReproStats s;
-  s.Add(Run(Outcome::kPass, 100));
-  s.Add(Run(Outcome::kPass, 300));
-  s.Add(Run(Outcome::kPass, 200));
-  s.Add(Run(Outcome::kPass, 250));
-  s.Add(Run(Outcome::kFail, 9000));  // a failed stage's time is no sample
+  s.Add(MakeRun(Outcome::kPass, 100));
+  s.Add(MakeRun(Outcome::kPass, 300));
+  s.Add(MakeRun(Outcome::kPass, 200));
+  s.Add(MakeRun(Outcome::kPass, 250));
+  s.Add(MakeRun(Outcome::kFail, 9000));  // a failed stage's time is no sample
   auto spread = s.Spread();
   ASSERT_EQ(spread.size(), 2u);
   EXPECT_EQ(spread[0].stage, "bootrom");
@@ -58,7 +58,7 @@ TEST(ReproStatsTest, SpreadOfPassedStagesInSuiteOrder) {
 
 TEST(ReproStatsTest, NoJudgedRunsNoRate) {
   ReproStats s;
-  s.Add(Run(Outcome::kError, 1));
+  s.Add(MakeRun(Outcome::kError, 1));
   EXPECT_EQ(s.flake_rate(), 0);
   EXPECT_EQ(s.Summary().find("flake rate"), std::string::npos);
 }
