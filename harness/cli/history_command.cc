@@ -14,6 +14,7 @@
 #include "harness/core/exit_code.h"
 #include "harness/core/log_text.h"
 #include "harness/runner/history.h"
+#include "harness/runner/lab_config.h"
 
 namespace hilt::cli {
 namespace {
@@ -22,6 +23,7 @@ using nlohmann::json;
 
 struct HistoryArgs {
   std::string db;
+  std::string lab;
   std::string board;
   std::string suite;
   double days = 0;
@@ -46,11 +48,16 @@ std::string Secs(const std::optional<double>& s) { return s ? fmt::format("{:.3f
 
 StatusOr<std::string> DbPath(const HistoryArgs& args) {
   if (!args.db.empty()) return args.db;
+  if (!args.lab.empty()) {
+    StatusOr<LabConfig> lab = LoadLabConfigFile(args.lab);
+    if (!lab.ok()) return lab.status();
+    return DefaultHistoryPath(lab->state_dir);
+  }
   if (const char* state = std::getenv("HILT_STATE_DIR"); state && *state) {
     return DefaultHistoryPath(state);
   }
   return Status::InvalidInput(
-      "no history database: give --db FILE (a lab keeps it at <state-dir>/history.sqlite), or "
+      "no history database: give --lab LAB (its <state-dir>/history.sqlite), --db FILE, or "
       "set HILT_STATE_DIR");
 }
 
@@ -130,9 +137,11 @@ void AddHistoryCommand(CLI::App& app, int* exit_code) {
       "List past runs from a lab's run history (SQLite), newest first: time, board, suite,\n"
       "firmware, verdict, failed stage, total and per-stage times, and the regressions\n"
       "flagged when each run was recorded (slow-stage, new-failure). The database is\n"
-      "<state-dir>/history.sqlite of the lab; give it with --db, or set HILT_STATE_DIR.\n"
+      "<state-dir>/history.sqlite of the lab: give --lab, or --db, or set HILT_STATE_DIR.\n"
       "Exit: 0, or 2 for bad usage or a missing database, 3 if it cannot be read.");
-  cmd->add_option("--db", args->db, "history database (default $HILT_STATE_DIR/history.sqlite)");
+  cmd->add_option("--db", args->db, "history database (overrides --lab)");
+  cmd->add_option("--lab", args->lab,
+                  "lab config: its <state-dir>/history.sqlite (default $HILT_STATE_DIR/history.sqlite)");
   cmd->add_option("--board", args->board, "only this board");
   cmd->add_option("--suite", args->suite, "only this suite (its name, as in result.json)");
   cmd->add_option("--days", args->days, "only runs started in the last N days")

@@ -4,6 +4,7 @@
 # pass, and no byte may be lost: the simulator prints the same bytes on
 # every boot of the same card, so each board's console.raw must hold the
 # complete boot — byte-identical, up to the prompt, to the other boards'.
+# All four record into one history database at once: no row may be lost.
 set -u
 : "${HILT:?set HILT to the hilt binary}" "${HILT_SOURCE_DIR:?}"
 SRC=$HILT_SOURCE_DIR
@@ -52,5 +53,12 @@ for i, b in enumerate(boots[1:], 2):
     assert b == boots[0], f'board {i}: boot bytes differ from board 1 ({len(b)} vs {len(boots[0])} bytes)'
 print(f'{n} verdicts pass; each console.raw holds the same {len(boots[0])}-byte boot')
 PY
+# Every board finished at about the same time: the history has every run.
+if "$HILT" history --help >/dev/null 2>&1; then
+  got=$("$HILT" history --lab "$TMP/lab.yaml" --json --limit 1000 |
+        python3 -c 'import json,sys; print(sorted(r["board"] for r in json.load(sys.stdin)))')
+  want=$(python3 -c "print(sorted('sim-%d' % i for i in range(1, $N + 1)))")
+  [ "$got" = "$want" ] || { echo "FAIL: history holds $got, expected $want"; failures=$((failures + 1)); }
+fi
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "many_boards_test: all checks passed"
