@@ -122,16 +122,16 @@ void ConsoleCapture::Deliver(std::string bytes, Nanos t) {
     return;
   }
   queued_bytes_ += bytes.size();
-  queue_.push_back(ConsoleChunk{t, std::move(bytes), lost_pending_});
+  queue_.push_back(CapturedChunk{t, std::move(bytes), lost_pending_});
   lost_pending_ = 0;
   cv_.notify_all();
 }
 
-bool ConsoleCapture::WaitForData(std::vector<ConsoleChunk>* out, Nanos timeout) {
+bool ConsoleCapture::WaitForData(std::vector<CapturedChunk>* out, Nanos timeout) {
   std::unique_lock lock(mu_);
   cv_.wait_for(lock, timeout, [this] { return !queue_.empty() || !running_; });
   if (queue_.empty()) return false;
-  for (ConsoleChunk& c : queue_) out->push_back(std::move(c));
+  for (CapturedChunk& c : queue_) out->push_back(std::move(c));
   queue_.clear();
   queued_bytes_ = 0;
   return true;

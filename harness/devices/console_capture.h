@@ -26,7 +26,7 @@
 
 namespace hilt {
 
-struct ConsoleChunk {
+struct CapturedChunk {
   // Arrival time since power-on (MarkPowerOn). Bytes that arrive before
   // power-on are stamped 0: they are leftovers of a previous boot or adapter
   // noise, kept in order but not part of this boot's timeline.
@@ -52,7 +52,7 @@ class ChunkSource {
   // Moves every queued chunk to the end of `out`. Waits up to `timeout` for
   // at least one; false when none came (or the capture has stopped and
   // nothing is left).
-  virtual bool WaitForData(std::vector<ConsoleChunk>* out, Nanos timeout) = 0;
+  virtual bool WaitForData(std::vector<CapturedChunk>* out, Nanos timeout) = 0;
 };
 
 struct ConsoleCaptureOptions {
@@ -78,7 +78,7 @@ class ConsoleCapture final : public ChunkSource {
   // Ends the thread within about one read_timeout; closes an open gap.
   void Stop();
 
-  bool WaitForData(std::vector<ConsoleChunk>* out, Nanos timeout) override;
+  bool WaitForData(std::vector<CapturedChunk>* out, Nanos timeout) override;
 
   std::vector<ConsoleGap> Gaps() const;
   uint64_t bytes_received() const { return bytes_received_.load(); }
@@ -107,7 +107,7 @@ class ConsoleCapture final : public ChunkSource {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<ConsoleChunk> queue_;
+  std::deque<CapturedChunk> queue_;
   uint64_t queued_bytes_ = 0;
   uint64_t lost_pending_ = 0;
   std::vector<ConsoleGap> gaps_;

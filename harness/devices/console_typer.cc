@@ -27,7 +27,7 @@ ConsoleTyper::ConsoleTyper(Console* console, ChunkSource* source, Clock* clock, 
   options_.chunk_bytes = std::max<size_t>(options_.chunk_bytes, 1);
 }
 
-Status ConsoleTyper::TypeLine(std::string_view line, std::vector<ConsoleChunk>* drained) {
+Status ConsoleTyper::TypeLine(std::string_view line, std::vector<CapturedChunk>* drained) {
   // Bytes received since the last echo was found; the next echo must be in
   // them. Only the tail that could still hold a partial echo is kept.
   std::string seen;

@@ -33,7 +33,7 @@ class ConsoleTyper {
   // waiting for echoes is appended to `drained`, in order, so the caller
   // feeds them to the checker: typing hides no byte from it. Timeout when an
   // echo does not come; LabFailure when the console cannot be written.
-  Status TypeLine(std::string_view line, std::vector<ConsoleChunk>* drained);
+  Status TypeLine(std::string_view line, std::vector<CapturedChunk>* drained);
 
  private:
   Console* console_;

@@ -24,7 +24,7 @@ class CaptureSession final : public ConsoleSession {
   void MarkPowerOn() override { capture_.MarkPowerOn(); }
 
   void Drain(std::vector<StampedBytes>* out) override {
-    std::vector<ConsoleChunk> chunks;
+    std::vector<CapturedChunk> chunks;
     capture_.WaitForData(&chunks, Nanos(0));
     Convert(&chunks, out);
   }
@@ -45,7 +45,7 @@ class CaptureSession final : public ConsoleSession {
     // A line (a prompt test's command) is typed in paced chunks against its
     // echo; control bytes (Ctrl-C to stop autoboot) echo nothing: sent as is.
     if (!text.empty() && text.back() == '\n') {
-      std::vector<ConsoleChunk> chunks;
+      std::vector<CapturedChunk> chunks;
       Status s = typer_.TypeLine(text.substr(0, text.size() - 1), &chunks);
       Convert(&chunks, drained);
       return s;
@@ -69,8 +69,8 @@ class CaptureSession final : public ConsoleSession {
   }
 
  private:
-  void Convert(std::vector<ConsoleChunk>* chunks, std::vector<StampedBytes>* out) {
-    for (ConsoleChunk& c : *chunks) {
+  void Convert(std::vector<CapturedChunk>* chunks, std::vector<StampedBytes>* out) {
+    for (CapturedChunk& c : *chunks) {
       if (c.lost_before) {
         lost_.push_back(fmt::format("{} bytes before {:.3f} s were not checked (queue full; they are in "
                                     "console.raw)", c.lost_before, ToSeconds(c.t)));

@@ -81,7 +81,7 @@ void BM_ConsoleFidelity(benchmark::State& state) {
 
     // The slow consumer: drains, then "checks" for 200 ms.
     uint64_t consumed = 0, lost = 0;
-    std::vector<ConsoleChunk> chunks;
+    std::vector<CapturedChunk> chunks;
     while (!done || consumed + lost < sent) {
       chunks.clear();
       capture.WaitForData(&chunks, 100ms);

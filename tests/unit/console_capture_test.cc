@@ -27,8 +27,8 @@ std::filesystem::path RawPath() {
 }
 
 // Drains until `bytes` bytes have been received, or 5 s pass.
-std::vector<ConsoleChunk> DrainUntil(ConsoleCapture& cap, size_t bytes) {
-  std::vector<ConsoleChunk> out;
+std::vector<CapturedChunk> DrainUntil(ConsoleCapture& cap, size_t bytes) {
+  std::vector<CapturedChunk> out;
   size_t got = 0;
   auto deadline = std::chrono::steady_clock::now() + 5s;
   while (got < bytes && std::chrono::steady_clock::now() < deadline) {
@@ -43,7 +43,7 @@ void WaitDrained(const FakeConsole& console) {
   for (int i = 0; i < 5000 && !console.drained(); ++i) std::this_thread::sleep_for(1ms);
 }
 
-std::string Join(const std::vector<ConsoleChunk>& chunks) {
+std::string Join(const std::vector<CapturedChunk>& chunks) {
   std::string s;
   for (const auto& c : chunks) s += c.bytes;
   return s;
@@ -138,7 +138,7 @@ TEST(ConsoleCaptureTest, QueueCapSkipsQueuedBytesButNeverRawBytes) {
   console.Push({"abc"});  // over the cap: not queued
   WaitDrained(console);
   std::this_thread::sleep_for(10ms);
-  std::vector<ConsoleChunk> first;
+  std::vector<CapturedChunk> first;
   ASSERT_TRUE(cap.WaitForData(&first, 1s));
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].bytes, "0123456789");
@@ -160,7 +160,7 @@ TEST(ConsoleCaptureTest, StartFailsWhenConsoleCannotOpen) {
   Status s = cap.Start();
   EXPECT_EQ(s.code(), Status::Code::kLabFailure);
   EXPECT_EQ(s.message(), "console fake: fake: no such device");
-  std::vector<ConsoleChunk> out;
+  std::vector<CapturedChunk> out;
   EXPECT_FALSE(cap.WaitForData(&out, 10ms));
 }
 
@@ -182,7 +182,7 @@ TEST(ConsoleCaptureTest, StopIsPromptWithRealClock) {
   auto t0 = std::chrono::steady_clock::now();
   cap.Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 300ms);
-  std::vector<ConsoleChunk> out;
+  std::vector<CapturedChunk> out;
   EXPECT_FALSE(cap.WaitForData(&out, 1s));  // stopped and empty: at once
 }
 

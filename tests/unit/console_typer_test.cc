@@ -17,7 +17,7 @@ TEST(ConsoleTyperTest, SendsInChunksAndWaitsForEchoes) {
   ASSERT_TRUE(cap.Start().ok());
   SteadyClock steady;
   ConsoleTyper typer(&console, &cap, &steady);
-  std::vector<ConsoleChunk> drained;
+  std::vector<CapturedChunk> drained;
   const std::string line = "setenv bootcmd 'mmc dev 0; load mmc 0:5 0x46000000 fitImage'";
   Status s = typer.TypeLine(line, &drained);
   cap.Stop();
@@ -35,9 +35,9 @@ TEST(ConsoleTyperTest, SendsInChunksAndWaitsForEchoes) {
 class StingySource final : public ChunkSource {
  public:
   StingySource(ManualClock* clock, std::vector<std::string> echoes) : clock_(clock), echoes_(std::move(echoes)) {}
-  bool WaitForData(std::vector<ConsoleChunk>* out, Nanos timeout) override {
+  bool WaitForData(std::vector<CapturedChunk>* out, Nanos timeout) override {
     if (next_ < echoes_.size()) {
-      out->push_back(ConsoleChunk{clock_->Now(), echoes_[next_++]});
+      out->push_back(CapturedChunk{clock_->Now(), echoes_[next_++]});
       return true;
     }
     clock_->Advance(timeout);
@@ -57,7 +57,7 @@ TEST(ConsoleTyperTest, StopsAtTheFirstMissingEchoWithoutSendingMore) {
   // The board echoes the first chunk split in two reads with noise, then hangs.
   StingySource source(&clock, {"\r\nBPI-R4> print", "env bootcm"});
   ConsoleTyper typer(&console, &source, &clock, TyperOptions{.chunk_bytes = 8});
-  std::vector<ConsoleChunk> drained;
+  std::vector<CapturedChunk> drained;
   Status s = typer.TypeLine("printenv bootcmd", &drained);
   EXPECT_EQ(s.code(), Status::Code::kTimeout);
   EXPECT_NE(s.message().find("no echo of ' bootcmd'"), std::string::npos) << s.message();
@@ -71,7 +71,7 @@ TEST(ConsoleTyperTest, NoEchoAtAllTimesOutOnFirstChunk) {
   ManualClock clock;
   StingySource source(&clock, {});
   ConsoleTyper typer(&console, &source, &clock);
-  std::vector<ConsoleChunk> drained;
+  std::vector<CapturedChunk> drained;
   Status s = typer.TypeLine("version and more than sixteen", &drained);
   EXPECT_EQ(s.code(), Status::Code::kTimeout);
   EXPECT_EQ(console.written(), "version and more");
@@ -83,7 +83,7 @@ TEST(ConsoleTyperTest, WriteFailureIsLabFailure) {
   ManualClock clock;
   StingySource source(&clock, {});
   ConsoleTyper typer(&console, &source, &clock);
-  std::vector<ConsoleChunk> drained;
+  std::vector<CapturedChunk> drained;
   EXPECT_EQ(typer.TypeLine("x", &drained).code(), Status::Code::kLabFailure);
 }
 
