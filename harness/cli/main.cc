@@ -13,11 +13,17 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   int exit_code = hilt::kExitPass;
-  (void)exit_code;  // commands register below
+  hilt::cli::AddFirmwareFactsCommand(app, &exit_code);
   hilt::cli::AddFlashCommand(app, &exit_code);
   hilt::cli::AddLintCommand(app, &exit_code);
   hilt::cli::AddReplayCommand(app, &exit_code);
   hilt::cli::AddImageCommand(app, &exit_code);
+  hilt::cli::AddRunCommand(app, &exit_code);
+  hilt::cli::AddPowerCommand(app, &exit_code);
+  hilt::cli::AddMuxCommand(app, &exit_code);
+  hilt::cli::AddConsoleCommand(app, &exit_code);
+  hilt::cli::AddHistoryCommand(app, &exit_code);
+  hilt::cli::AddReproCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,59 @@
+// `hilt mux host|dut --lab L [--board B]`: a board's SD mux by hand.
+#include <cstdio>
+
+#include "harness/cli/commands.h"
+#include "harness/core/exit_code.h"
+#include "harness/core/yaml_doc.h"
+#include "harness/runner/device_factory.h"
+#include "harness/runner/lab_session.h"
+
+namespace hilt::cli {
+namespace {
+
+struct MuxArgs {
+  std::string side;
+  std::string lab;
+  std::string board;
+  std::string wait = "0s";
+};
+
+int Mux(const MuxArgs& args) {
+  auto wait = ParseDuration(args.wait);
+  Status status = wait.status();
+  if (status.ok()) {
+    auto session = OpenLabSession(args.lab, args.board, *wait, nullptr);
+    status = session.status();
+    if (status.ok()) {
+      const BoardConfig& board = *(*session)->board;
+      auto mux = MakeSdMux(board, (*session)->lab.timeouts);
+      status = mux.status();
+      if (status.ok()) {
+        status = (*mux)->Switch(args.side == "host" ? MuxSide::kHost : MuxSide::kDut);
+        if (status.ok()) {
+          std::printf("%s: SD card to %s (%s)\n", board.name.c_str(), args.side.c_str(), (*mux)->Describe().c_str());
+        }
+      }
+    }
+  }
+  if (!status.ok()) std::fprintf(stderr, "hilt mux: %s\n", status.message().c_str());
+  return ExitCodeFor(status);
+}
+
+}  // namespace
+
+void AddMuxCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<MuxArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "mux",
+      "Move a board's SD card by hand: to the host (to read or write it) or to the dut (to boot).\n"
+      "Power the board off first (`hilt power off`): moving a card under a running board can\n"
+      "corrupt it. Takes the board's lock.\n"
+      "Exit: 0 done, 2 bad lab config, 3 the mux failed or the board is busy.");
+  cmd->add_option("side", args->side, "host or dut")->required()->check(CLI::IsMember({"host", "dut"}));
+  cmd->add_option("--lab", args->lab, "lab config")->required();
+  cmd->add_option("--board", args->board, "board of the lab (default: its only board)");
+  cmd->add_option("--wait", args->wait, "wait this long for a busy board (e.g. 1m)");
+  cmd->callback([args, exit_code] { *exit_code = Mux(*args); });
+}
+
+}  // namespace hilt::cli

@@ -1,0 +1,169 @@
+// `hilt run --lab L --suite S`: the whole run for one board (run.h).
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "harness/cli/commands.h"
+#include "harness/core/exit_code.h"
+#include "harness/core/yaml_doc.h"
+#include "harness/core/result_json.h"
+#include "harness/core/suite_loader.h"
+#include "harness/devices/clock.h"
+#include "harness/runner/device_factory.h"
+#include "harness/runner/lab_services.h"
+#include "harness/runner/lab_session.h"
+#include "harness/runner/real_parts.h"
+#include "harness/runner/report_recorder.h"
+#include "harness/runner/run.h"
+#include "harness/runner/history.h"
+#include "harness/runner/run_epilogue.h"
+#include "harness/runner/signals.h"
+
+namespace hilt::cli {
+namespace {
+
+struct RunArgs {
+  std::string lab;
+  std::string suite;
+  std::string out;
+  std::string board;
+  std::string wait = "0s";
+  std::string db;             // history database (default <state-dir>/history.sqlite)
+  bool no_history = false;
+  std::string firmware;       // revision recorded in the history and the report
+  RegressionPolicy policy;
+  bool bisect = false;        // exit 0 good, 1 bad, 125 build failed, 128 lab fault
+};
+
+// git bisect run: 0 good, 1-124 bad, 125 skip (this commit cannot be
+// tested: its build or image failed), >127 abort (the lab is broken; going
+// on would mark commits bad for the lab's faults).
+int BisectExit(const RunResult& r) {
+  if (r.exit_code == kExitPass || r.exit_code == kExitBoardFailed) return r.exit_code;
+  if (r.stopped_at == "build" || r.stopped_at == "image") return kExitBisectSkip;
+  return 128;
+}
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "hilt run: %s\n", s.message().c_str());
+  return ExitCodeFor(s);
+}
+
+// For failures after the run folder exists but before the run starts: the
+// folder still gets a result.json saying why.
+int FailInRunDir(const Status& s, const std::string& run_dir, const std::string& suite, const std::string& step) {
+  Verdict v;
+  v.outcome = Outcome::kError;
+  v.failed_stage = step;
+  v.reason = s.message();
+  v.infra_errors.push_back(step + ": " + s.message());
+  (void)WriteResultJson(run_dir + "/result.json", v, suite);
+  std::fprintf(stderr, "hilt run: %s\nhilt run: results in %s\n", s.message().c_str(), run_dir.c_str());
+  return ExitCodeFor(s);
+}
+
+int Run(const RunArgs& args) {
+  auto wait = ParseDuration(args.wait);
+  if (!wait.ok()) return Fail(wait.status().Prefixed("--wait"));
+  auto suite = LoadSuiteFile(args.suite);
+  if (!suite.ok()) return Fail(suite.status());
+
+  ScopedCancelOnSignals signals;
+  std::atomic<bool>* cancel = CancelFlag();
+  auto session = OpenLabSession(args.lab, args.board, *wait, cancel);
+  if (!session.ok()) return Fail(session.status());
+  const LabConfig& lab = (*session)->lab;
+  const BoardConfig& board = *(*session)->board;
+
+  std::string run_dir = args.out.empty()
+      ? lab.state_dir + "/runs/" + board.name + "-" + suite->name + "-" + UtcStamp()
+      : args.out;
+  std::error_code ec;
+  std::filesystem::create_directories(run_dir, ec);
+  if (ec) return Fail(Status::LabFailure("cannot create run folder " + run_dir + ": " + ec.message()));
+  run_dir = std::filesystem::canonical(run_dir, ec).string();
+  std::fprintf(stderr, "hilt: board %s, suite %s, run folder %s\n", board.name.c_str(), suite->name.c_str(),
+               run_dir.c_str());
+
+  SteadyClock clock;
+  auto power = MakePowerSwitch(board, lab.timeouts, &clock);
+  if (!power.ok()) return FailInRunDir(power.status(), run_dir, suite->name, "power");
+  auto mux = MakeSdMux(board, lab.timeouts);
+  if (!mux.ok()) return FailInRunDir(mux.status(), run_dir, suite->name, "mux");
+  auto recorder = ReportRecorder::Create(run_dir, suite->name);
+  if (!recorder.ok()) return FailInRunDir(recorder.status(), run_dir, suite->name, "reports");
+  RealLabSteps steps(&lab, &board, &clock, run_dir);
+  LabServices services(board.services, run_dir + "/services.log");
+
+  RunRequest req;
+  req.lab = &lab;
+  req.board = &board;
+  req.suite = &*suite;
+  req.run_dir = run_dir;
+  req.cancel = cancel;
+  req.progress = &std::cerr;
+  RunDeps deps{&clock, power->get(), mux->get(), &steps, recorder->get(),
+               board.services.empty() ? nullptr : &services};
+  const int64_t started = static_cast<int64_t>(std::time(nullptr));
+  RunResult result = ExecuteRun(req, deps);
+  EpilogueOptions epilogue;
+  if (!args.no_history) epilogue.history_db = args.db.empty() ? DefaultHistoryPath(lab.state_dir) : args.db;
+  epilogue.policy = args.policy;
+  epilogue.board = board.name;
+  epilogue.suite = suite->name;
+  epilogue.firmware = args.firmware;
+  epilogue.started_at = started;
+  EpilogueResult after = FinishRunFolder(run_dir, result.verdict, epilogue);
+  for (const Regression& r : after.regressions) {
+    std::fprintf(stderr, "hilt: regression (%s): %s\n", r.kind.c_str(), r.message.c_str());
+  }
+  for (const std::string& w : after.warnings) std::fprintf(stderr, "hilt: warning: %s\n", w.c_str());
+  std::fprintf(stderr, "hilt: results in %s\n", run_dir.c_str());
+  return args.bisect ? BisectExit(result) : result.exit_code;
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "run",
+      "Build, image, flash, power-cycle and check one board against a suite.\n"
+      "Steps: services, build, image, power off, mux to host, flash, mux to board, capture the\n"
+      "console, power on, check; then always power off and mux back to the host. Writes\n"
+      "console.raw, console.log, result.json, junit.xml, build.log and flash.log to the run folder.\n"
+      "Exit: 0 pass, 1 the board failed the suite, 2 bad usage/suite/lab config,\n"
+      "3 the lab failed (build, power, mux, console, flash, a service, or SIGINT/SIGTERM).");
+  cmd->add_option("--lab", args->lab, "lab config (e.g. lab/sim.yaml)")->required();
+  cmd->add_option("--suite", args->suite, "suite YAML (e.g. suites/bpi-r4-sd-boot.yaml)")->required();
+  cmd->add_option("--out", args->out,
+                  "run folder (default <state-dir>/runs/<board>-<suite>-<UTC time>)");
+  cmd->add_option("--board", args->board, "board of the lab (default: its only board)");
+  cmd->add_option("--wait", args->wait,
+                  "wait this long for a busy board (e.g. 10m) instead of failing at once");
+  cmd->add_option("--db", args->db, "run history database (default <state-dir>/history.sqlite)");
+  cmd->add_flag("--no-history", args->no_history, "do not record the run in the history");
+  cmd->add_option("--firmware", args->firmware,
+                  "firmware revision to record with the run (e.g. $(git describe --always))");
+  cmd->add_option("--regression-k", args->policy.k,
+                  "slow-stage flag above median + K*MAD of recent passing runs (default 4)");
+  cmd->add_option("--regression-window", args->policy.window,
+                  "passing runs in the regression baseline (default 20)");
+  cmd->add_option("--regression-min-samples", args->policy.min_samples,
+                  "judge slow stages only with this many baseline runs (default 5)");
+  cmd->add_flag("--bisect", args->bisect,
+                "exit for git bisect run: 0 good, 1 bad, 125 build or image failed (skip), "
+                "128 the lab failed (abort)");
+  cmd->callback([args, exit_code] {
+    const int rc = Run(*args);
+    // Under --bisect only good, bad and skip may reach git; anything else
+    // (bad usage, a lab fault before the run) aborts the bisection.
+    *exit_code = !args->bisect || rc == kExitPass || rc == kExitBoardFailed ||
+                         rc == kExitBisectSkip ? rc : 128;
+  });
+}
+
+}  // namespace hilt::cli

@@ -1,0 +1,92 @@
+#include "harness/runner/env_expand.h"
+
+#include <cctype>
+#include <cstdlib>
+
+namespace hilt {
+namespace {
+
+bool IsNameChar(char c, bool first) {
+  return c == '_' || std::isalpha(static_cast<unsigned char>(c)) ||
+         (!first && std::isdigit(static_cast<unsigned char>(c)));
+}
+
+// Finds the '}' closing the "${" whose body starts at `from`, skipping nested
+// "${...}" in defaults. npos when unclosed.
+size_t FindClose(std::string_view text, size_t from) {
+  int depth = 1;
+  for (size_t i = from; i < text.size(); ++i) {
+    if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') {
+      ++depth;
+      ++i;
+    } else if (text[i] == '}' && --depth == 0) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+StatusOr<std::string> Expand(std::string_view text, const VarLookup& lookup, int depth) {
+  if (depth > 8) return Status::InvalidInput("${...} nested too deeply");
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c != '$' || i + 1 >= text.size() || (text[i + 1] != '{' && text[i + 1] != '$')) {
+      out += c;
+      continue;
+    }
+    if (text[i + 1] == '$') {  // "$$": a literal '$'
+      out += '$';
+      ++i;
+      continue;
+    }
+    size_t body = i + 2;
+    size_t close = FindClose(text, body);
+    if (close == std::string_view::npos) {
+      return Status::InvalidInput("unclosed '${' in '" + std::string(text) + "'");
+    }
+    std::string_view inner = text.substr(body, close - body);
+    size_t n = 0;
+    while (n < inner.size() && IsNameChar(inner[n], n == 0)) ++n;
+    std::string name(inner.substr(0, n));
+    std::string_view rest = inner.substr(n);
+    if (name.empty() || (!rest.empty() && rest.substr(0, 2) != ":-")) {
+      return Status::InvalidInput("bad variable reference '${" + std::string(inner) +
+                                  "}' (write ${NAME} or ${NAME:-default})");
+    }
+    std::optional<std::string> value = lookup(name);
+    if (value && !(value->empty() && !rest.empty())) {
+      out += *value;  // like sh, ":-" also replaces a set but empty variable
+    } else if (!rest.empty()) {
+      auto def = Expand(rest.substr(2), lookup, depth + 1);
+      if (!def.ok()) return def.status();
+      out += *def;
+    } else {
+      return Status::InvalidInput("variable " + name +
+                                  " is not set (set it in the environment, or write ${" + name +
+                                  ":-default})");
+    }
+    i = close;
+  }
+  return out;
+}
+
+}  // namespace
+
+VarLookup MakeVarLookup(const std::map<std::string, std::string>* builtins) {
+  return [builtins](const std::string& name) -> std::optional<std::string> {
+    if (builtins) {
+      auto it = builtins->find(name);
+      if (it != builtins->end()) return it->second;
+    }
+    if (const char* v = std::getenv(name.c_str())) return std::string(v);
+    return std::nullopt;
+  };
+}
+
+StatusOr<std::string> ExpandVars(std::string_view text, const VarLookup& lookup) {
+  return Expand(text, lookup, 0);
+}
+
+}  // namespace hilt
