@@ -73,6 +73,12 @@ void EscapeConsoleBytes(std::string_view raw, std::string* out) {
       if (WordNeedsEscape(w)) break;
       i += 8;
     }
+    if (i + 8 > n && n >= 8) {
+      // The tail: one overlapping word over the last 8 bytes, not a byte loop.
+      uint64_t w;
+      std::memcpy(&w, p + n - 8, 8);
+      if (!WordNeedsEscape(w)) i = n;
+    }
     if (i >= n) break;
     if (kPlain[p[i]]) {
       ++i;
