@@ -18,6 +18,8 @@ void AddRunCommand(CLI::App& app, int* exit_code);
 void AddPowerCommand(CLI::App& app, int* exit_code);
 void AddMuxCommand(CLI::App& app, int* exit_code);
 void AddConsoleCommand(CLI::App& app, int* exit_code);
+void AddHistoryCommand(CLI::App& app, int* exit_code);
+void AddReproCommand(CLI::App& app, int* exit_code);
 
 }  // namespace hilt::cli
 

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   hilt::cli::AddPowerCommand(app, &exit_code);
   hilt::cli::AddMuxCommand(app, &exit_code);
   hilt::cli::AddConsoleCommand(app, &exit_code);
+  hilt::cli::AddHistoryCommand(app, &exit_code);
+  hilt::cli::AddReproCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -17,6 +17,7 @@
 #include "harness/core/exit_code.h"
 #include "harness/core/junit_xml.h"
 #include "harness/core/log_replay.h"
+#include "harness/core/report_html.h"
 #include "harness/core/result_json.h"
 #include "harness/core/suite_loader.h"
 
@@ -95,7 +96,7 @@ void PrintSummary(const Verdict& v, const std::string& suite, const ReplayArgs& 
   std::string where = v.failed_stage.empty() ? "" : " at " + Printable(v.failed_stage);
   std::string reason = v.reason.empty() ? "" : ": " + Printable(v.reason);
   std::cout << "verdict: " << verdict << where << reason << "\n";
-  std::cout << "reports: " << out << "/ (result.json, junit.xml, console.log)\n";
+  std::cout << "reports: " << out << "/ (result.json, junit.xml, console.log, report.html)\n";
 }
 
 Status RunReplay(const ReplayArgs& args, int* exit_code) {
@@ -149,6 +150,11 @@ Status RunReplay(const ReplayArgs& args, int* exit_code) {
   if (ec) return Status::InvalidInput("cannot write '" + console_path + "': " + ec.message());
   HILT_RETURN_IF_ERROR(WriteResultJson(out + "/result.json", *verdict, suite->name));
   HILT_RETURN_IF_ERROR(WriteJunitXml(out + "/junit.xml", *verdict, suite->name));
+  ReportInfo report;
+  report.suite = suite->name;
+  report.details.emplace_back("replay of", args.log);
+  report.raw_href = "console.log";  // the folder's whole log; a replay has no console.raw
+  HILT_RETURN_IF_ERROR(WriteReportHtml(out, *verdict, report));
 
   PrintSummary(*verdict, suite->name, args, format, stats, out);
   switch (verdict->outcome) {
@@ -168,7 +174,8 @@ void AddReplayCommand(CLI::App& app, int* exit_code) {
       "Check a captured console log against a suite, offline: the same verdict as a live run.\n"
       "LOG is a timed console.log from a run folder (each line is fed with its time, so\n"
       "budgets are judged) or a raw capture such as console.raw or a minicom log (fed\n"
-      "untimed: budgets are not judged). Writes result.json, junit.xml and console.log\n"
+      "untimed: budgets are not judged). Writes result.json, junit.xml, console.log and\n"
+      "report.html (a self-contained page with a boot timeline)\n"
       "to --out and prints a summary. Exit: 0 pass, 1 fail, 2 bad suite or log.");
   cmd->add_option("--suite,-s", args->suite, "suite YAML file")->required();
   cmd->add_option("log", args->log, "the log to check (console.log, console.raw, any capture)")

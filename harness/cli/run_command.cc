@@ -1,5 +1,6 @@
 // `hilt run --lab L --suite S`: the whole run for one board (run.h).
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 
@@ -17,6 +18,8 @@
 #include "harness/runner/real_parts.h"
 #include "harness/runner/report_recorder.h"
 #include "harness/runner/run.h"
+#include "harness/runner/history.h"
+#include "harness/runner/run_epilogue.h"
 #include "harness/runner/signals.h"
 
 namespace hilt::cli {
@@ -28,7 +31,21 @@ struct RunArgs {
   std::string out;
   std::string board;
   std::string wait = "0s";
+  std::string db;             // history database (default <state-dir>/history.sqlite)
+  bool no_history = false;
+  std::string firmware;       // revision recorded in the history and the report
+  RegressionPolicy policy;
+  bool bisect = false;        // exit 0 good, 1 bad, 125 build failed, 128 lab fault
 };
+
+// git bisect run: 0 good, 1-124 bad, 125 skip (this commit cannot be
+// tested: its build or image failed), >127 abort (the lab is broken; going
+// on would mark commits bad for the lab's faults).
+int BisectExit(const RunResult& r) {
+  if (r.exit_code == kExitPass || r.exit_code == kExitBoardFailed) return r.exit_code;
+  if (r.stopped_at == "build" || r.stopped_at == "image") return kExitBisectSkip;
+  return 128;
+}
 
 int Fail(const Status& s) {
   std::fprintf(stderr, "hilt run: %s\n", s.message().c_str());
@@ -90,9 +107,22 @@ int Run(const RunArgs& args) {
   req.progress = &std::cerr;
   RunDeps deps{&clock, power->get(), mux->get(), &steps, recorder->get(),
                board.services.empty() ? nullptr : &services};
+  const int64_t started = static_cast<int64_t>(std::time(nullptr));
   RunResult result = ExecuteRun(req, deps);
+  EpilogueOptions epilogue;
+  if (!args.no_history) epilogue.history_db = args.db.empty() ? DefaultHistoryPath(lab.state_dir) : args.db;
+  epilogue.policy = args.policy;
+  epilogue.board = board.name;
+  epilogue.suite = suite->name;
+  epilogue.firmware = args.firmware;
+  epilogue.started_at = started;
+  EpilogueResult after = FinishRunFolder(run_dir, result.verdict, epilogue);
+  for (const Regression& r : after.regressions) {
+    std::fprintf(stderr, "hilt: regression (%s): %s\n", r.kind.c_str(), r.message.c_str());
+  }
+  for (const std::string& w : after.warnings) std::fprintf(stderr, "hilt: warning: %s\n", w.c_str());
   std::fprintf(stderr, "hilt: results in %s\n", run_dir.c_str());
-  return result.exit_code;
+  return args.bisect ? BisectExit(result) : result.exit_code;
 }
 
 }  // namespace
@@ -114,7 +144,26 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--board", args->board, "board of the lab (default: its only board)");
   cmd->add_option("--wait", args->wait,
                   "wait this long for a busy board (e.g. 10m) instead of failing at once");
-  cmd->callback([args, exit_code] { *exit_code = Run(*args); });
+  cmd->add_option("--db", args->db, "run history database (default <state-dir>/history.sqlite)");
+  cmd->add_flag("--no-history", args->no_history, "do not record the run in the history");
+  cmd->add_option("--firmware", args->firmware,
+                  "firmware revision to record with the run (e.g. $(git describe --always))");
+  cmd->add_option("--regression-k", args->policy.k,
+                  "slow-stage flag above median + K*MAD of recent passing runs (default 4)");
+  cmd->add_option("--regression-window", args->policy.window,
+                  "passing runs in the regression baseline (default 20)");
+  cmd->add_option("--regression-min-samples", args->policy.min_samples,
+                  "judge slow stages only with this many baseline runs (default 5)");
+  cmd->add_flag("--bisect", args->bisect,
+                "exit for git bisect run: 0 good, 1 bad, 125 build or image failed (skip), "
+                "128 the lab failed (abort)");
+  cmd->callback([args, exit_code] {
+    const int rc = Run(*args);
+    // Under --bisect only good, bad and skip may reach git; anything else
+    // (bad usage, a lab fault before the run) aborts the bisection.
+    *exit_code = !args->bisect || rc == kExitPass || rc == kExitBoardFailed ||
+                         rc == kExitBisectSkip ? rc : 128;
+  });
 }
 
 }  // namespace hilt::cli

@@ -1,0 +1,85 @@
+// The console part of report.html: the lines a person reads, with the
+// stage markers and failure lines found, cut to a bounded size.
+//
+// Lines are the checker's lines (LineSplitter: colour escapes and controls
+// dropped), so a stage's matched line in the Verdict is found again by
+// equality. A long log keeps its first `head_bytes` and last `tail_bytes`;
+// marker and failure lines from the cut middle are kept too (at most
+// kMaxPinned), so a 100 MB log still shows where each stage matched.
+#ifndef HILT_CORE_REPORT_CONSOLE_H_
+#define HILT_CORE_REPORT_CONSOLE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/core/console_log.h"
+#include "harness/core/line_splitter.h"
+#include "harness/core/status.h"
+#include "harness/core/timestamp.h"
+#include "harness/core/verdict.h"
+
+namespace hilt {
+
+struct ExcerptLine {
+  uint64_t number = 0;       // 1-based console line number
+  std::optional<Nanos> t;    // when its first byte arrived (timed logs)
+  std::string text;          // cleaned bytes, not yet escaped
+  int stage = -1;            // index in Verdict::stages whose expect matched here
+  bool failure = false;      // the line the verdict's failure names
+};
+
+struct ConsoleExcerpt {
+  std::vector<ExcerptLine> head;
+  std::vector<ExcerptLine> pinned;  // marker/failure lines from the cut middle
+  std::vector<ExcerptLine> tail;    // empty unless the log was cut
+  uint64_t total_lines = 0;
+  uint64_t total_bytes = 0;         // cleaned line bytes
+  uint64_t omitted_lines = 0;       // cut and not pinned
+  bool cut() const { return omitted_lines > 0 || !pinned.empty(); }
+};
+
+struct ExcerptLimits {
+  size_t head_bytes = 64 * 1024;
+  size_t tail_bytes = 192 * 1024;
+};
+
+class ConsoleExcerptBuilder : private LineSink {
+ public:
+  static constexpr size_t kMaxPinned = 256;
+
+  ConsoleExcerptBuilder(const Verdict& verdict, ExcerptLimits limits);
+
+  // Bytes as they arrived; `t` when they arrived, if known.
+  void Feed(std::string_view bytes, std::optional<Nanos> t);
+  ConsoleExcerpt Finish();
+
+ private:
+  void OnLine(std::string_view line, bool truncated) override;
+  void Classify(ExcerptLine* line);
+
+  const Verdict& verdict_;
+  ExcerptLimits limits_;
+  LineSplitter splitter_;
+  std::optional<Nanos> line_t_;      // time of the line being received
+  std::optional<Nanos> feed_t_;      // time of the current Feed
+  bool line_open_ = false;
+  size_t next_stage_ = 0;            // markers are found in stage order
+  size_t head_used_ = 0;
+  size_t tail_used_ = 0;
+  bool head_full_ = false;
+  std::deque<ExcerptLine> tail_;
+  ConsoleExcerpt out_;
+};
+
+// Reads a console.log (timed) or a raw capture into an excerpt, streaming.
+StatusOr<ConsoleExcerpt> ReadConsoleExcerpt(const std::string& path, LogFormat format,
+                                            const Verdict& verdict, ExcerptLimits limits = {});
+
+}  // namespace hilt
+
+#endif  // HILT_CORE_REPORT_CONSOLE_H_

@@ -1,0 +1,78 @@
+#include "harness/core/report_console.h"
+
+#include <gtest/gtest.h>
+
+namespace hilt {
+namespace {
+
+using std::chrono::milliseconds;
+
+Verdict TwoStages() {
+  Verdict v;
+  v.outcome = Outcome::kFail;
+  v.failed_stage = "bl31";
+  v.reason = "'ERROR:   BL2: Failed to load image id 5 (-2)' at 1.200s (fail pattern 'ERROR')";
+  StageResult bl2;
+  bl2.name = "bl2";
+  bl2.status = StageStatus::kPass;
+  bl2.t = milliseconds(1000);
+  bl2.line = "NOTICE:  BL2: v2.10.0";
+  StageResult bl31;
+  bl31.name = "bl31";
+  bl31.status = StageStatus::kFail;
+  v.stages = {bl2, bl31};
+  return v;
+}
+
+TEST(ReportConsoleTest, FindsMarkersAndFailureLinesWithTimes) {
+  Verdict v = TwoStages();
+  ConsoleExcerptBuilder b(v, {});
+  b.Feed("F0: 102B 0000\r\n", milliseconds(10));
+  b.Feed("\x1b[0mNOTICE:  BL2: v2.10.0\r\n", milliseconds(1000));
+  b.Feed("ERROR:   BL2: Failed to load image id 5 (-2)\r\n", milliseconds(1200));
+  ConsoleExcerpt c = b.Finish();
+  ASSERT_EQ(c.head.size(), 3u);
+  EXPECT_EQ(c.head[0].stage, -1);
+  EXPECT_EQ(c.head[1].text, "NOTICE:  BL2: v2.10.0");  // colour escape dropped
+  EXPECT_EQ(c.head[1].stage, 0);
+  EXPECT_EQ(*c.head[1].t, milliseconds(1000));
+  EXPECT_TRUE(c.head[2].failure);
+  EXPECT_FALSE(c.head[0].failure);
+  EXPECT_FALSE(c.cut());
+}
+
+TEST(ReportConsoleTest, LineSplitAcrossFeedsKeepsItsFirstTime) {
+  Verdict v;
+  ConsoleExcerptBuilder b(v, {});
+  b.Feed("hel", milliseconds(5));
+  b.Feed("lo\nwor", milliseconds(7));
+  b.Feed("ld\n", milliseconds(9));
+  ConsoleExcerpt c = b.Finish();
+  ASSERT_EQ(c.head.size(), 2u);
+  EXPECT_EQ(c.head[0].text, "hello");
+  EXPECT_EQ(*c.head[0].t, milliseconds(5));
+  EXPECT_EQ(c.head[1].text, "world");
+  EXPECT_EQ(*c.head[1].t, milliseconds(7));
+}
+
+TEST(ReportConsoleTest, LongLogKeepsHeadTailAndPinsMarkersFromTheMiddle) {
+  Verdict v = TwoStages();
+  ConsoleExcerptBuilder b(v, {/*head_bytes=*/1000, /*tail_bytes=*/1000});
+  std::string noise(99, 'x');
+  for (int i = 0; i < 5000; ++i) {
+    if (i == 2500) b.Feed("NOTICE:  BL2: v2.10.0\n", std::nullopt);
+    b.Feed(noise + "\n", std::nullopt);
+  }
+  ConsoleExcerpt c = b.Finish();
+  EXPECT_EQ(c.total_lines, 5001u);
+  EXPECT_EQ(c.head.size(), 10u);
+  EXPECT_EQ(c.tail.size(), 10u);
+  ASSERT_EQ(c.pinned.size(), 1u);
+  EXPECT_EQ(c.pinned[0].stage, 0);
+  EXPECT_EQ(c.pinned[0].number, 2501u);
+  EXPECT_EQ(c.omitted_lines, 5001u - 21u);
+  EXPECT_TRUE(c.cut());
+}
+
+}  // namespace
+}  // namespace hilt
