@@ -18,7 +18,7 @@ TMP=$(mktemp -d /tmp/hilt-labops.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 export HILT_STATE_DIR=$TMP/state HILT_SIM_SPEEDUP=40
 unset HILT_SIM_FAULT HILT_STANDIN_ARGS HILT_STANDINS
-LAB=$SRC/lab/sim.yaml
+LAB=$SRC/lab/sim-standins.yaml  # stand-in firmware: fast, and HILT_STANDINS fails its build
 SUITE=$SRC/suites/bpi-r4-sd-boot.yaml
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
