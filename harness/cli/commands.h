@@ -10,6 +10,7 @@ namespace hilt::cli {
 
 // Add the declaration of each command here, and its call in main.cc.
 void AddReplayCommand(CLI::App& app, int* exit_code);
+void AddFirmwareFactsCommand(CLI::App& app, int* exit_code);
 void AddFlashCommand(CLI::App& app, int* exit_code);
 void AddLintCommand(CLI::App& app, int* exit_code);
 void AddImageCommand(CLI::App& app, int* exit_code);

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   int exit_code = hilt::kExitPass;
+  hilt::cli::AddFirmwareFactsCommand(app, &exit_code);
   hilt::cli::AddFlashCommand(app, &exit_code);
   hilt::cli::AddLintCommand(app, &exit_code);
   hilt::cli::AddReplayCommand(app, &exit_code);

@@ -60,6 +60,19 @@ BootChecker::BootChecker(const Suite& suite, CheckerOptions options)
           fmt::format("{}: the fail patterns are too large to compile together", suite.file));
     }
   }
+  block_safe_ = options_.block_matching && status.ok();
+  if (block_safe_ && global_) {
+    global_block_ = std::make_unique<RE2::Set>(ConsoleRegexOptions(), RE2::UNANCHORED);
+    for (const auto* list : {&suite.fail, &suite.repeat_fails}) {
+      for (const Pattern& p : *list) {
+        const std::string block = BlockRegex(p.regex);
+        if (block.empty() || global_block_->Add(block, nullptr) < 0) block_safe_ = false;
+      }
+    }
+    if (block_safe_ && !global_block_->Compile()) block_safe_ = false;
+    if (!block_safe_) global_block_.reset();
+  }
+  if (block_safe_) block_.reserve(kBlockBytes + LineSplitter::kMaxLineBytes + 1);
   repeat_seen_.resize(suite.repeat_fails.size());
   if (!status.ok()) {
     verdict_.outcome = Outcome::kError;
@@ -77,6 +90,7 @@ void BootChecker::Feed(std::string_view bytes, Nanos t, std::vector<Action>* act
   if (!done_) {
     now_ = t;
     splitter_.Feed(bytes, this);
+    FlushBlock();  // the complete lines first, then the partial one
     if (!splitter_.partial().empty()) {
       partial_t_ = t;
       ProbePartial(t, /*bounded=*/true);
@@ -98,13 +112,54 @@ void BootChecker::Finish(Nanos now) {
   actions_ = nullptr;  // nothing can be typed any more
   now_ = partial_t_;
   splitter_.Finish(this);  // the partial line is the last line
+  FlushBlock();
   JudgeTime(now);
   if (!done_) EndOfLog(now);
 }
 
 void BootChecker::OnLine(std::string_view line, bool /*truncated*/) {
+  if (done_) return;
+  if (!block_safe_ || phase_ != Phase::kStages) {
+    MatchLine(line, splitter_.lines());
+    return;
+  }
+  if (block_.empty()) block_first_line_ = splitter_.lines();
+  if (!line.empty()) block_last_text_ = block_.size();
+  block_.append(line);
+  block_ += '\n';
+  if (block_.size() >= kBlockBytes) FlushBlock();
+}
+
+void BootChecker::FlushBlock() {
+  if (block_.empty()) return;
+  const std::string_view block = block_;
+  // A block where no pattern matches holds no line that would have matched:
+  // only its last line is kept. Otherwise its lines are matched one by one,
+  // in order, so whatever comes first in the stream still wins.
+  const bool hit = phase_ != Phase::kStages ||
+                   (global_block_ && global_block_->Match(block, nullptr)) ||
+                   stages_.MayMatchBlock(block);
+  if (done_) {
+    // Nothing more to decide.
+  } else if (!hit) {
+    if (block_last_text_ != std::string::npos) {
+      const size_t end = block.find('\n', block_last_text_);
+      last_line_.assign(block.substr(block_last_text_, end - block_last_text_));
+    }
+  } else {
+    size_t line_no = block_first_line_;
+    for (size_t start = 0; start < block.size() && !done_; ++line_no) {
+      const size_t end = block.find('\n', start);
+      MatchLine(block.substr(start, end - start), line_no);
+      start = end + 1;
+    }
+  }
+  block_.clear();
+  block_last_text_ = std::string::npos;
+}
+
+void BootChecker::MatchLine(std::string_view line, size_t line_no) {
   if (done_ || line.empty()) return;
-  const size_t line_no = splitter_.lines();
   last_line_.assign(line);
   if (CheckGlobalPatterns(line, line_no, now_)) return;
   if (phase_ == Phase::kStages) {

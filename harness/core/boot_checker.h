@@ -4,7 +4,11 @@
 // lines; every complete line is tried once against one RE2::Set holding all
 // global `fail` and `repeat-fails` patterns, then against what is awaited:
 // the next boot stage (StageTracker), or, once the prompt stage passed, the
-// prompt tests (PromptSession). Old lines are never matched again and at most
+// prompt tests (PromptSession). While boot stages are awaited, the complete
+// lines of one Feed are first gathered into a block and matched as a whole:
+// only a block where some pattern matches is gone through line by line, so
+// most lines cost a copy instead of two regex calls (see BlockRegex for why
+// a block miss proves a miss on every line). Old lines are never matched again and at most
 // one partial line is held, so the work is linear in the input whatever its
 // chunking. The line being received is tried (prompt and interrupts only)
 // after each Feed while it is short, and at any length on Tick and Finish.
@@ -36,6 +40,9 @@ class BootChecker : private LineSink {
   // Partial lines up to this size are tried after every Feed; longer ones
   // only on Tick/Finish, so 1-byte chunks cannot make matching quadratic.
   static constexpr size_t kPartialProbeBytes = 256;
+  // A block is matched once it holds this many bytes, and at the end of
+  // every Feed (all its lines arrived at the same time).
+  static constexpr size_t kBlockBytes = 32 * 1024;
 
   // `suite` outlives the checker.
   BootChecker(const Suite& suite, CheckerOptions options);
@@ -58,6 +65,8 @@ class BootChecker : private LineSink {
   enum class Phase { kStages, kTests };
 
   void OnLine(std::string_view line, bool truncated) override;
+  void MatchLine(std::string_view line, size_t line_no);
+  void FlushBlock();
   bool CheckGlobalPatterns(std::string_view line, size_t line_no, Nanos t);
   void ProbePartial(Nanos t, bool bounded);
   void HandleStage(StageTracker::Result result, size_t line_no, Nanos t);
@@ -78,6 +87,11 @@ class BootChecker : private LineSink {
   PromptSession session_;
   LineSplitter splitter_;
   std::unique_ptr<RE2::Set> global_;  // suite.fail, then suite.repeat_fails
+  std::unique_ptr<RE2::Set> global_block_;  // their block forms (BlockRegex)
+  bool block_safe_ = false;            // every global pattern has a block form
+  std::string block_;                  // complete lines, each followed by '\n'
+  size_t block_first_line_ = 0;        // number of its first line
+  size_t block_last_text_ = std::string::npos;  // offset of its last non-empty line
   std::vector<int> hits_;
   struct FirstSeen { Nanos t; size_t line_no; };
   std::vector<std::optional<FirstSeen>> repeat_seen_;

@@ -14,6 +14,10 @@ struct CheckerOptions {
   bool judge_time = true;
   // Facts known before the run, e.g. "build.uboot_banner"; visible to checks.
   std::map<std::string, std::string> external_facts;
+  // Match the complete lines of each Feed as blocks first (see
+  // BootChecker::FlushBlock); false matches every line on its own. Both give
+  // the same verdict; false is the reference the tests compare against.
+  bool block_matching = true;
 };
 
 // Bytes the runner must type to the console (an interrupt, a prompt test's

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstring>
 #include <istream>
+#include <limits>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -193,6 +194,8 @@ size_t ParseLogTimePrefix(std::string_view line, Nanos* t) {
     micros = micros * 10 + (line[i] - '0');
   }
   if (i >= line.size() || line[i] != ']') return 0;
+  // Beyond what Nanos holds (about 292 years): the product would overflow.
+  if (seconds >= std::numeric_limits<int64_t>::max() / 1000000000) return 0;
   ++i;
   if (i < line.size() && line[i] == ' ') ++i;
   *t = Nanos(seconds * 1000000000 + micros * 1000);

@@ -13,6 +13,9 @@
 #define HILT_CORE_CONSOLE_REGEX_H_
 
 #include <memory>
+#include <string>
+#include <string_view>
+
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -25,6 +28,26 @@ RE2::Options ConsoleRegexOptions();
 
 // The compiled pattern, or InvalidInput "file:line:col: bad pattern '...': why".
 StatusOr<std::unique_ptr<RE2>> CompileConsoleRegex(const Pattern& pattern);
+
+// Block matching: lines are joined by '\n' into one block and a pattern is
+// searched once over the block; only when it matches there are the lines
+// tried one by one. For that to skip no line's match, every match of the
+// pattern inside a line must also be a match inside the block. The block
+// form is the pattern in multi-line mode, `(?m)` + regex, where ^ and $ also
+// match next to a '\n', exactly the line's edges (\b sees a '\n' neighbour
+// as the non-word text edge it is). A line has no '\n', so `.`, \s or [^x]
+// matching one can only add block hits, which the per-line pass discards.
+// What would still differ: \A and \z (start and end of the whole text) and
+// a flag group that turns multi-line mode off again (`(?-m)`); a pattern
+// containing either (or anything that looks like it) is not block-safe.
+bool BlockSafeRegex(std::string_view regex);
+
+// The block form of `regex` ("(?m)" + regex), or "" when it is not block-safe.
+std::string BlockRegex(std::string_view regex);
+
+// The compiled block form of `regex`, or null when it is not block-safe (the
+// caller then matches line by line).
+std::unique_ptr<RE2> CompileBlockRegex(std::string_view regex);
 
 }  // namespace hilt
 

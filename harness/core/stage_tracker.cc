@@ -27,6 +27,7 @@ StageTracker::StageTracker(const Suite& suite,
       continue;
     }
     c.expect = std::move(expect).value();
+    c.expect_block = CompileBlockRegex(stage.expect.regex);
     for (const auto& [name, index] : c.expect->NamedCapturingGroups()) {
       c.groups.emplace_back(name, index);
     }
@@ -34,6 +35,7 @@ StageTracker::StageTracker(const Suite& suite,
       auto on = CompileConsoleRegex(stage.interrupt->on);
       if (on.ok()) {
         c.interrupt_on = std::move(on).value();
+        c.interrupt_on_block = CompileBlockRegex(stage.interrupt->on.regex);
       } else if (status_.ok()) {
         status_ = on.status();
       }
@@ -51,6 +53,16 @@ bool StageTracker::WantsPartial() const {
   if (all_passed()) return false;
   if (current_ + 1 == stages_.size()) return true;
   return stages_[current_].interrupt_on && !interrupt_fired_;
+}
+
+bool StageTracker::MayMatchBlock(std::string_view block) const {
+  if (all_passed() || !status_.ok()) return false;  // OnLine does nothing
+  const Compiled& c = stages_[current_];
+  if (c.interrupt_on && !interrupt_fired_ &&
+      (!c.interrupt_on_block || RE2::PartialMatch(block, *c.interrupt_on_block))) {
+    return true;
+  }
+  return !c.expect_block || RE2::PartialMatch(block, *c.expect_block);
 }
 
 StageTracker::Result StageTracker::OnLine(std::string_view line, bool partial, Nanos t,

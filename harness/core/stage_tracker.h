@@ -53,10 +53,18 @@ class StageTracker {
   // matched but a check failed (its StageResult holds the reason).
   Result OnLine(std::string_view line, bool partial, Nanos t, std::vector<Action>* actions);
 
+  // Whether some complete line of `block` (complete lines joined by '\n')
+  // might make OnLine act: the awaited stage's expect or its pending
+  // interrupt matches in the block (see BlockRegex). False proves that no
+  // line does; true when unsure (a pattern that is not block-safe).
+  bool MayMatchBlock(std::string_view block) const;
+
  private:
   struct Compiled {
     std::unique_ptr<RE2> expect;
     std::unique_ptr<RE2> interrupt_on;
+    std::unique_ptr<RE2> expect_block;        // block forms; null: not block-safe
+    std::unique_ptr<RE2> interrupt_on_block;
     std::vector<std::pair<std::string, int>> groups;  // named group → index
   };
 

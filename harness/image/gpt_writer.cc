@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <string_view>
 
+#include "harness/core/utf8.h"
 #include "harness/image/le.h"
 
 namespace hilt::image {
@@ -131,19 +133,14 @@ uint64_t LastUsableLba(const GptSpec& spec) { return spec.total_sectors - 2 - En
 StatusOr<std::vector<uint8_t>> EncodeGptName(const std::string& utf8) {
   std::vector<uint16_t> units;
   for (size_t i = 0; i < utf8.size();) {
-    auto c = static_cast<uint8_t>(utf8[i]);
-    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > utf8.size()) {
-      return Status::InvalidInput("partition name '" + utf8 + "' is not valid UTF-8");
-    }
-    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (int k = 1; k < len; ++k) {
-      auto cont = static_cast<uint8_t>(utf8[i + k]);
-      if ((cont & 0xC0) != 0x80) return Status::InvalidInput("partition name '" + utf8 + "' is not valid UTF-8");
-      cp = cp << 6 | (cont & 0x3F);
-    }
+    // Strict UTF-8: an overlong form or a surrogate would decode to a name
+    // that reads back as something else.
+    const size_t len = Utf8SequenceLength(std::string_view(utf8).substr(i));
+    if (len == 0) return Status::InvalidInput("partition name '" + utf8 + "' is not valid UTF-8");
+    uint32_t cp = DecodeUtf8(std::string_view(utf8).substr(i), len);
     i += len;
-    if (cp > 0x10FFFF) return Status::InvalidInput("partition name '" + utf8 + "' is not valid UTF-8");
+    // A NUL ends the name in the table: what follows would be lost.
+    if (cp == 0) return Status::InvalidInput("partition name '" + utf8 + "' contains a NUL character");
     if (cp >= 0x10000) {
       cp -= 0x10000;
       units.push_back(static_cast<uint16_t>(0xD800 + (cp >> 10)));

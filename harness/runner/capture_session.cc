@@ -16,7 +16,6 @@ class CaptureSession final : public ConsoleSession {
  public:
   CaptureSession(std::unique_ptr<Console> console, Clock* clock, const std::string& raw_path)
       : console_(std::move(console)),
-        clock_(clock),
         capture_(console_.get(), clock, raw_path),
         typer_(console_.get(), &capture_, clock) {}
   ~CaptureSession() override { capture_.Stop(); }
@@ -81,7 +80,6 @@ class CaptureSession final : public ConsoleSession {
   }
 
   std::unique_ptr<Console> console_;
-  Clock* clock_;
   ConsoleCapture capture_;
   ConsoleTyper typer_;
   std::vector<std::string> lost_;

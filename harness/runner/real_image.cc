@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/image/firmware_facts.h"
 #include "harness/image/image_builder.h"
 #include "harness/image/layout.h"
 #include "harness/runner/real_parts.h"
@@ -25,6 +26,20 @@ Status RealLabSteps::Image(const ImageConfig& image, const std::map<std::string,
   for (const auto& s : report->slots) {
     log << fmt::format("  {} at byte {}: {} ({} bytes, sha256 {})\n", s.region.name, s.region.offset, s.path,
                        s.size, s.sha256);
+  }
+  // The facts of the firmware on the card, for suites that require the board
+  // to boot this build. Unreadable facts are no lab failure: a broken stand-in
+  // is a board test too, and a check that needs a missing fact fails.
+  auto bl2 = parts.find("bl2");
+  auto fip = parts.find("fip");
+  if (bl2 != parts.end() && fip != parts.end()) {
+    auto facts = image::ReadBuildFacts(bl2->second, fip->second);
+    if (facts.ok()) {
+      build_facts_ = std::move(*facts);
+      for (const auto& [key, value] : build_facts_) log << fmt::format("  {} = {}\n", key, value);
+    } else {
+      log << "  no build facts: " << facts.status().message() << "\n";
+    }
   }
   return Status::Ok();
 }

@@ -22,8 +22,8 @@ using std::chrono::milliseconds;
 
 class CheckerAdapter final : public BootCheck {
  public:
-  explicit CheckerAdapter(std::unique_ptr<Suite> suite)
-      : suite_(std::move(suite)), checker_(*suite_, CheckerOptions{}) {}
+  CheckerAdapter(std::unique_ptr<Suite> suite, std::map<std::string, std::string> build_facts)
+      : suite_(std::move(suite)), checker_(*suite_, Options(build_facts)), build_facts_(std::move(build_facts)) {}
   void Feed(std::string_view bytes, Nanos t, std::vector<CheckAction>* actions) override {
     std::vector<Action> a;
     checker_.Feed(bytes, t, &a);
@@ -36,14 +36,24 @@ class CheckerAdapter final : public BootCheck {
   }
   void Finish(Nanos now) override { checker_.Finish(now); }
   bool done() const override { return checker_.done(); }
-  Verdict verdict() const override { return checker_.verdict(); }
+  Verdict verdict() const override {
+    Verdict v = checker_.verdict();
+    for (const auto& [key, value] : build_facts_) v.facts.emplace(key, value);  // into result.json
+    return v;
+  }
 
  private:
+  static CheckerOptions Options(const std::map<std::string, std::string>& build_facts) {
+    CheckerOptions options;
+    options.external_facts = build_facts;
+    return options;
+  }
   static void Convert(const std::vector<Action>& in, std::vector<CheckAction>* out) {
     for (const Action& a : in) out->push_back({a.send, a.why});
   }
   std::unique_ptr<Suite> suite_;
   BootChecker checker_;
+  std::map<std::string, std::string> build_facts_;
 };
 
 class FlashLog final : public ProgressSink {
@@ -169,7 +179,7 @@ StatusOr<std::unique_ptr<ConsoleSession>> RealLabSteps::StartConsole(const std::
 }
 
 StatusOr<std::unique_ptr<BootCheck>> RealLabSteps::MakeChecker(const Suite& suite) {
-  return std::unique_ptr<BootCheck>(new CheckerAdapter(std::make_unique<Suite>(suite)));
+  return std::unique_ptr<BootCheck>(new CheckerAdapter(std::make_unique<Suite>(suite), build_facts_));
 }
 
 }  // namespace hilt

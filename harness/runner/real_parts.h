@@ -5,6 +5,7 @@
 #define HILT_RUNNER_REAL_PARTS_H_
 
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,9 @@ class RealLabSteps final : public LabSteps {
   const BoardConfig* board_;
   Clock* clock_;
   std::string run_dir_;
+  // Read from the card's BL2 and FIP by Image() (harness/image/firmware_facts.h):
+  // the checker's external facts (build.uboot_banner, ...), also in result.json.
+  std::map<std::string, std::string> build_facts_;
 };
 
 // The last `lines` lines of a file, for error messages.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `hilt run` end to end on the simulated lab (lab/sim.yaml): a good boot
+# `hilt run` end to end on the simulated lab with stand-in firmware (lab/sim-standins.yaml): a good boot
 # passes; each simulator fault fails at its stage (exit 1); a FIP without
 # U-Boot fails at bl31; a killed simulator and a SIGTERM to hilt are lab
 # errors (exit 3) that leave the board powered off and the card on the host.
@@ -28,7 +28,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 export HILT_STATE_DIR=$tmp/state
 export HILT_SIM_SPEEDUP=${HILT_SIM_SPEEDUP:-40}
 unset HILT_SIM_FAULT HILT_STANDIN_ARGS
-lab=$src/lab/sim.yaml
+lab=$src/lab/sim-standins.yaml
 suite=$src/suites/bpi-r4-sd-boot.yaml
 
 # run NAME [hilt run args...]: runs hilt, sets $rc; output in $tmp/NAME.out.
