@@ -19,6 +19,7 @@
 #include "harness/devices/file_block_target.h"
 #include "harness/devices/posix_io.h"
 #include "harness/image/flasher.h"
+#include "harness/runner/lab_config.h"
 
 namespace hilt::cli {
 namespace {
@@ -27,6 +28,7 @@ struct FlashArgs {
   std::string image;
   std::string to;
   std::vector<std::string> allow;
+  std::vector<std::string> labs;  // lab configs whose boards' cards may be written
   bool force = false;
   bool json = false;
   bool write_all = false;
@@ -53,7 +55,16 @@ StatusOr<FlashReport> RunFlash(const FlashArgs& args) {
   if (!S_ISREG(image.st_mode)) {
     return Status::InvalidInput(fmt::format("image {}: not a regular file", args.image));
   }
-  HILT_RETURN_IF_ERROR(CheckFlashTarget(args.to, FlashPermission{args.allow, args.force}));
+  // The allow-list: --allow devices plus the card of every board of each --lab.
+  std::vector<std::string> allow = args.allow;
+  for (const std::string& lab_path : args.labs) {
+    auto lab = LoadLabConfigFile(lab_path);
+    if (!lab.ok()) return lab.status();
+    for (const BoardConfig& board : lab->boards) {
+      if (!board.block_device.empty()) allow.push_back(board.block_device);
+    }
+  }
+  HILT_RETURN_IF_ERROR(CheckFlashTarget(args.to, FlashPermission{allow, args.force}));
   auto target = OpenTarget(args.to, static_cast<uint64_t>(image.st_size));
   if (!target.ok()) return target.status();
 
@@ -113,6 +124,8 @@ void AddFlashCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--allow", args->allow,
                   "a device this lab may write (repeatable; any alias of the same device "
                   "matches)");
+  cmd->add_option("--lab", args->labs,
+                  "lab config: the block devices its boards name are allowed (repeatable)");
   cmd->add_flag("--force", args->force,
                 "write a device not in the allow-list (never a mounted or root disk)");
   cmd->add_flag("--write-all", args->write_all,

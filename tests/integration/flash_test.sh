@@ -96,6 +96,22 @@ set +e; "$HILT" flash image.img --to "$loop" 2>err.txt; rc=$?; set -e
 grep -q "allow-list" err.txt || fail "allow-list message: $(cat err.txt)"
 pass "a device not in the allow-list is refused"
 
+# A lab config allows exactly the cards its boards name.
+cat >lab-other.yaml <<YAML
+boards:
+  b1:
+    type: bpi-r4
+    console: {type: socket, address: unix:/nonexistent}
+    power: {type: command, on: "true", off: "true"}
+    mux: {type: command, host: "true", dut: "true"}
+    block-device: /dev/null-card
+YAML
+sed "s|/dev/null-card|$loop|" lab-other.yaml >lab-this.yaml
+set +e; "$HILT" flash image.img --to "$loop" --lab lab-other.yaml 2>err.txt; rc=$?; set -e
+[[ $rc -eq 2 ]] && grep -q "allow-list" err.txt || fail "a lab naming another card: exit $rc, $(cat err.txt)"
+"$HILT" flash image.img --to "$loop" --lab lab-this.yaml >/dev/null || fail "flash allowed by --lab: $(cat err.txt)"
+pass "--lab allows the cards its boards name, and only those"
+
 "$HILT" flash image.img --to "$loop" --allow "$loop" >/dev/null || fail "flash to $loop"
 cmp image.img "$loop" || fail "$loop differs from the image"
 sgdisk -v "$loop" | grep -q "No problems found" || fail "sgdisk -v on $loop"
