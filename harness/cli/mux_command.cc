@@ -1,9 +1,9 @@
 // `hilt mux host|dut --lab L [--board B]`: a board's SD mux by hand.
 #include <cstdio>
 
+#include "harness/cli/board_session.h"
 #include "harness/cli/commands.h"
 #include "harness/core/exit_code.h"
-#include "harness/core/yaml_doc.h"
 #include "harness/runner/device_factory.h"
 #include "harness/runner/lab_session.h"
 
@@ -17,24 +17,19 @@ struct MuxArgs {
   std::string wait = "0s";
 };
 
+Status SwitchMux(const MuxArgs& args) {
+  auto session = OpenBoardSession(args.lab, args.board, args.wait);
+  if (!session.ok()) return session.status();
+  const BoardConfig& board = *(*session)->board;
+  auto mux = MakeSdMux(board, (*session)->lab.timeouts);
+  if (!mux.ok()) return mux.status();
+  HILT_RETURN_IF_ERROR((*mux)->Switch(args.side == "host" ? MuxSide::kHost : MuxSide::kDut));
+  std::printf("%s: SD card to %s (%s)\n", board.name.c_str(), args.side.c_str(), (*mux)->Describe().c_str());
+  return Status::Ok();
+}
+
 int Mux(const MuxArgs& args) {
-  auto wait = ParseDuration(args.wait);
-  Status status = wait.status();
-  if (status.ok()) {
-    auto session = OpenLabSession(args.lab, args.board, *wait, nullptr);
-    status = session.status();
-    if (status.ok()) {
-      const BoardConfig& board = *(*session)->board;
-      auto mux = MakeSdMux(board, (*session)->lab.timeouts);
-      status = mux.status();
-      if (status.ok()) {
-        status = (*mux)->Switch(args.side == "host" ? MuxSide::kHost : MuxSide::kDut);
-        if (status.ok()) {
-          std::printf("%s: SD card to %s (%s)\n", board.name.c_str(), args.side.c_str(), (*mux)->Describe().c_str());
-        }
-      }
-    }
-  }
+  Status status = SwitchMux(args);
   if (!status.ok()) std::fprintf(stderr, "hilt mux: %s\n", status.message().c_str());
   return ExitCodeFor(status);
 }

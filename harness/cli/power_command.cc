@@ -2,9 +2,9 @@
 #include <cstdio>
 #include <thread>
 
+#include "harness/cli/board_session.h"
 #include "harness/cli/commands.h"
 #include "harness/core/exit_code.h"
-#include "harness/core/yaml_doc.h"
 #include "harness/devices/clock.h"
 #include "harness/runner/device_factory.h"
 #include "harness/runner/lab_session.h"
@@ -19,34 +19,29 @@ struct PowerArgs {
   std::string wait = "0s";
 };
 
-int Power(const PowerArgs& args) {
-  auto wait = ParseDuration(args.wait);
-  Status status = wait.status();
-  if (status.ok()) {
-    auto session = OpenLabSession(args.lab, args.board, *wait, nullptr);
-    status = session.status();
-    if (status.ok()) {
-      const BoardConfig& board = *(*session)->board;
-      SteadyClock clock;
-      auto power = MakePowerSwitch(board, (*session)->lab.timeouts, &clock);
-      status = power.status();
-      if (status.ok()) {
-        PowerSwitch& p = **power;
-        if (args.action == "on") {
-          status = p.On();
-        } else if (args.action == "off") {
-          status = p.Off();
-        } else {
-          status = p.Off();
-          if (status.ok()) {
-            clock.SleepFor(board.power.off_time);
-            status = p.On();
-          }
-        }
-        if (status.ok()) std::printf("%s: power %s (%s)\n", board.name.c_str(), args.action.c_str(), p.Describe().c_str());
-      }
-    }
+Status SwitchPower(const PowerArgs& args) {
+  auto session = OpenBoardSession(args.lab, args.board, args.wait);
+  if (!session.ok()) return session.status();
+  const BoardConfig& board = *(*session)->board;
+  SteadyClock clock;
+  auto power = MakePowerSwitch(board, (*session)->lab.timeouts, &clock);
+  if (!power.ok()) return power.status();
+  PowerSwitch& p = **power;
+  if (args.action == "on") {
+    HILT_RETURN_IF_ERROR(p.On());
+  } else if (args.action == "off") {
+    HILT_RETURN_IF_ERROR(p.Off());
+  } else {  // cycle
+    HILT_RETURN_IF_ERROR(p.Off());
+    clock.SleepFor(board.power.off_time);
+    HILT_RETURN_IF_ERROR(p.On());
   }
+  std::printf("%s: power %s (%s)\n", board.name.c_str(), args.action.c_str(), p.Describe().c_str());
+  return Status::Ok();
+}
+
+int Power(const PowerArgs& args) {
+  Status status = SwitchPower(args);
   if (!status.ok()) std::fprintf(stderr, "hilt power: %s\n", status.message().c_str());
   return ExitCodeFor(status);
 }
