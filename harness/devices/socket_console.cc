@@ -124,8 +124,14 @@ Status SocketConsole::Open() {
   auto backoff = std::chrono::milliseconds(10);
   for (;;) {
     Status s = TryConnect();
-    if (s.ok()) return s;
+    if (s.ok()) {
+      connected_once_ = true;
+      return s;
+    }
     int err = errno;
+    if (connected_once_) {
+      return Status::LabFailure(fmt::format("cannot reconnect to console {}: {}", address_.ToString(), s.message()));
+    }
     if (!Retryable(err) || std::chrono::steady_clock::now() >= deadline) {
       return Status::LabFailure(fmt::format("cannot connect to console {}: {}{}", address_.ToString(),
                                             s.message(),

@@ -23,8 +23,11 @@ struct SocketAddress {
 
 class SocketConsole final : public Console {
  public:
-  // Open() retries a refused or missing endpoint until `connect_timeout` has
-  // passed, so it can connect to a server (QEMU) that is still starting.
+  // The first Open() retries a refused or missing endpoint until
+  // `connect_timeout` has passed, so it can connect to a server (QEMU) that
+  // is still starting. Later ones (a reopen after the server went away) try
+  // once: their caller (ConsoleCapture) retries with its own back-off and
+  // must stay able to stop within a read timeout.
   explicit SocketConsole(SocketAddress address,
                          Nanos connect_timeout = std::chrono::seconds(10));
   ~SocketConsole() override;
@@ -40,6 +43,7 @@ class SocketConsole final : public Console {
 
   SocketAddress address_;
   Nanos connect_timeout_;
+  bool connected_once_ = false;
   int fd_ = -1;
 };
 
