@@ -115,7 +115,8 @@ wait_hilt() {
     kill -KILL "$hilt_pid" 2>/dev/null || true
     fail "$1: hilt still runs after ${limit} s: $(tail -5 "$tmp/$1.out")"
   fi
-  rc=0; { wait "$hilt_pid"; } 2>/dev/null || rc=$?   # quiet: bash reports killed jobs
+  # `jobs` inside the redirection: bash's "Killed" note for the job goes to /dev/null.
+  rc=0; { wait "$hilt_pid" || rc=$?; jobs >/dev/null; } 2>/dev/null
 }
 # run_fg NAME [hilt run args]: a run to its end; $rc.
 run_fg() {
@@ -135,9 +136,9 @@ expect_result() {
 # owned_procs: pids of live processes started by a hilt on this lab's board
 # (they carry HILT_OWNER=<lock>:<pid>, harness/runner/leftovers.h).
 owned_procs() {
-  local lock=$HILT_STATE_DIR/locks/sim.lock p
-  for p in /proc/[0-9]*; do
-    tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -q "^HILT_OWNER=$lock:" && echo "${p#/proc/}"
+  local lock=$HILT_STATE_DIR/locks/sim.lock f
+  for f in $(grep -lzs "^HILT_OWNER=$lock:" /proc/[0-9]*/environ); do
+    f=${f#/proc/}; echo "${f%/environ}"
   done
   return 0
 }

@@ -33,6 +33,11 @@ expect_result drop 3 error
 field drop 'r["reason"]' | grep -q "console was lost" || fail "drop: reason: $(field drop 'r["reason"]')"
 gap=$(field drop '[e for e in r["infra_errors"] if e.startswith("console gap:")][0]')
 [[ $gap != *"to the end"* ]] || fail "drop: hilt did not reconnect: $gap"
+python3 - "$gap" <<'PY' || fail "drop: the gap is not the ~300 ms drop: $gap"
+import re, sys
+start, end = map(float, re.search(r"from ([\d.]+) s to ([\d.]+) s", sys.argv[1]).groups())
+assert 0.25 <= end - start <= 2.0, (start, end)
+PY
 lost=$(bytes_lost drop)
 [[ $lost == 0 ]] || fail "drop: bytes lost: $lost"
 grep -qaF 'BPI-R4> ' "$tmp/drop/console.raw" || fail "drop: nothing captured after the gap"
