@@ -193,3 +193,24 @@ kill_at() {
   [[ $(bytes_lost "$name-next") == 0 ]] || fail "$name-next: bytes lost"
   proves "SIGKILL at $point (left ${state%% stage*}): lock free, no leftovers, raw a prefix of what was sent; next run made it safe first and passed"
 }
+
+# term_at POINT: SIGTERM to hilt paused at POINT; what must hold is in
+# drills_sigterm_test.sh.
+term_at() {
+  local point=$1 name=term-$1 lost
+  transcript_mark
+  hilt_bg "$name" "$point"
+  wait_point "$name" "$point"
+  kill -TERM "$hilt_pid"
+  wait_hilt "$name" 20
+  expect_result "$name" 3 error
+  grep -q "cancelled" "$tmp/$name/result.json" || fail "$name: result.json does not say it was cancelled"
+  expect_safe "$name"
+  lost=$(bytes_lost "$name")
+  [[ $lost == 0 ]] || fail "$name: bytes lost: $lost"
+  case $point in boot|typing|cleanup|reports)  # the board had printed: the comparison is not of two empty files
+    grep -qaF 'NOTICE:  BL2' "$tmp/$name/console.raw" || fail "$name: console.raw lacks the boot";;
+  esac
+  no_leftovers "$name"
+  proves "SIGTERM at $point: exit 3, error ($(field "$name" 'r.get("failed_stage")')), board off, card on host, 0 bytes lost"
+}
