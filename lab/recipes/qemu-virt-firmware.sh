@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# Builds the boot chain of QEMU's `virt` machine: TF-A (BL1, and a FIP with
+# BL2, BL31 and U-Boot as BL33) from Debian's `arm-trusted-firmware` source
+# package, for PLAT=qemu, with the U-Boot of Debian's `u-boot-qemu` package
+# (qemu_arm64/u-boot.bin) as BL33. See docs/qemu.md.
+#
+#   lab/recipes/qemu-virt-firmware.sh OUTDIR        build (or reuse the cache)
+#   lab/recipes/qemu-virt-firmware.sh --fetch-only  fetch the source only
+#
+# OUTDIR gets bl1.bin, fip.bin, u-boot.bin (the BL33 packed, if any),
+# build.log and build-inputs.txt (what the cache key was made of).
+#
+# Environment:
+#   HILT_QEMU_BL33      the U-Boot to pack as BL33; default
+#                       /usr/lib/u-boot/qemu_arm64/u-boot.bin; "none" builds
+#                       a FIP without BL33 (BL2 then fails to load it: a fault
+#                       test).
+#   HILT_TFA_DSC        a local .dsc of arm-trusted-firmware (offline labs);
+#                       default: fetched once with `apt-get source` through a
+#                       deb-src entry derived from this machine's apt source
+#                       (lab/recipes/debian-apt-source.sh) and kept in the cache.
+#   HILT_TFA_SOURCE_REFRESH=1  fetch the source again (a newer Debian upload).
+#   HILT_TFA_FLAGS      default "PLAT=qemu"
+#   CROSS_COMPILE       default aarch64-linux-gnu-
+#   HILT_BUILD_JOBS     default $(nproc)
+#   HILT_CACHE_DIR      default ${XDG_CACHE_HOME:-$HOME/.cache}/hilt/firmware;
+#                       builds go to qemu-virt/<key>, sources to debian-src/.
+#   HILT_CACHE_KEEP     cached builds kept, newest first, default 8
+#
+# Exit status: 0 built or cached; 1 the build failed (the failing command and
+# the end of its log on stderr); 2 bad usage or input; 3 the Debian archive
+# cannot be reached (offline) and no source is cached.
+set -euo pipefail
+
+say() { printf 'qemu-firmware: %s\n' "$*" >&2; }
+die() { printf 'qemu-firmware: error: %s\n' "$1" >&2; exit "${2:-2}"; }
+
+HERE=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+SELF=$HERE/$(basename "${BASH_SOURCE[0]}")
+# shellcheck source=lab/recipes/debian-apt-source.sh
+source "$HERE/debian-apt-source.sh"
+
+USAGE="usage: $0 OUTDIR | --fetch-only (see the comment at the top of $0)"
+[[ $# -eq 1 ]] || die "$USAGE"
+FETCH_ONLY=0
+if [[ $1 == --fetch-only ]]; then FETCH_ONLY=1; OUTDIR=; else OUTDIR=$1; fi
+[[ $FETCH_ONLY -eq 1 || $OUTDIR != -* ]] || die "$USAGE"
+
+CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
+BL33=${HILT_QEMU_BL33:-/usr/lib/u-boot/qemu_arm64/u-boot.bin}
+TFA_FLAGS=${HILT_TFA_FLAGS:-PLAT=qemu}
+JOBS=${HILT_BUILD_JOBS:-$(nproc)}
+CACHE=${HILT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/hilt/firmware}
+KEEP=${HILT_CACHE_KEEP:-8}
+[[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "HILT_BUILD_JOBS='$JOBS' is not a positive number"
+mkdir -p "$CACHE" || die "cannot create the cache folder $CACHE"
+CACHE=$(readlink -f "$CACHE")
+
+# --- the source: Debian's arm-trusted-firmware ---------------------------------
+SRC_DIR=$CACHE/debian-src/arm-trusted-firmware
+fetch_source() { # into SRC_DIR, replacing it only once the download is complete
+  local tmp=$SRC_DIR.tmp.$$ rc=0
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  say "fetching Debian's arm-trusted-firmware source (apt-get source, private list under $CACHE/apt)"
+  apt_fetch_source arm-trusted-firmware "$tmp" "$CACHE/apt" || rc=$?
+  if [[ $rc -ne 0 ]]; then
+    rm -rf "$tmp"
+    [[ $rc -eq 3 ]] && die "cannot fetch arm-trusted-firmware: the Debian archive is unreachable. Offline, set HILT_TFA_DSC to a local .dsc (apt-get source --download-only arm-trusted-firmware)" 3
+    die "cannot fetch arm-trusted-firmware with apt-get source (see above)" 1
+  fi
+  rm -rf "$SRC_DIR" && mv "$tmp" "$SRC_DIR"
+}
+
+if [[ -n ${HILT_TFA_DSC:-} ]]; then
+  [[ -f $HILT_TFA_DSC ]] || die "HILT_TFA_DSC=$HILT_TFA_DSC is not a file (it should be arm-trusted-firmware_*.dsc)"
+  DSC=$(readlink -f "$HILT_TFA_DSC")
+else
+  if [[ ${HILT_TFA_SOURCE_REFRESH:-0} == 1 ]] || ! compgen -G "$SRC_DIR/arm-trusted-firmware_*.dsc" >/dev/null; then
+    fetch_source
+  fi
+  shopt -s nullglob
+  dscs=("$SRC_DIR"/arm-trusted-firmware_*.dsc)
+  shopt -u nullglob
+  [[ ${#dscs[@]} -eq 1 ]] || die "expected one arm-trusted-firmware_*.dsc in $SRC_DIR, found ${#dscs[@]}; set HILT_TFA_SOURCE_REFRESH=1"
+  DSC=${dscs[0]}
+fi
+if [[ $FETCH_ONLY -eq 1 ]]; then
+  echo "qemu-firmware: source $(basename "$DSC") in $(dirname "$DSC")"
+  exit 0
+fi
+
+# --- tools and inputs ---------------------------------------------------------
+command -v "${CROSS_COMPILE}gcc" >/dev/null ||
+  die "cross compiler ${CROSS_COMPILE}gcc not found in PATH (Debian: apt-get install gcc-aarch64-linux-gnu, or set CROSS_COMPILE)"
+for tool in make gcc dpkg-source sha256sum; do
+  command -v "$tool" >/dev/null || die "host tool '$tool' not found in PATH (see ci/setup-deps for the Debian packages)"
+done
+if [[ $BL33 != none ]]; then
+  [[ -f $BL33 ]] || die "BL33 $BL33 does not exist (Debian: apt-get install u-boot-qemu, or set HILT_QEMU_BL33)"
+  BL33=$(readlink -f "$BL33")
+fi
+
+# --- the cache key: everything that can change an output ------------------------
+manifest() {
+  printf 'recipe %s\n' "$(cat "$SELF" "$HERE/debian-apt-source.sh" | sha256sum | cut -d' ' -f1)"
+  # The .dsc lists the checksums of the tarballs; dpkg-source -x checks them.
+  printf 'tf-a %s %s\n' "$(basename "$DSC")" "$(sha256sum <"$DSC" | cut -d' ' -f1)"
+  if [[ $BL33 == none ]]; then printf 'bl33 none\n'
+  else printf 'bl33 %s\n' "$(sha256sum <"$BL33" | cut -d' ' -f1)"; fi
+  printf 'tfa-flags %s\ncross-compile %s\n' "$TFA_FLAGS" "$CROSS_COMPILE"
+  printf 'compiler %s\n' "$("${CROSS_COMPILE}gcc" --version | head -n 1)"
+  printf 'host-compiler %s\n' "$(gcc --version | head -n 1)"
+}
+MANIFEST=$(manifest)
+KEY=$(sha256sum <<<"$MANIFEST" | cut -d' ' -f1)
+ENTRY=$CACHE/qemu-virt/$KEY
+mkdir -p "$OUTDIR" "$CACHE/qemu-virt" || die "cannot create OUTDIR $OUTDIR"
+OUTPUTS=(bl1.bin fip.bin)
+[[ $BL33 == none ]] || OUTPUTS+=(u-boot.bin)
+
+publish() { # FROM: copies the outputs and the log to OUTDIR
+  local f
+  rm -f "$OUTDIR/u-boot.bin"
+  for f in "${OUTPUTS[@]}"; do cp -f "$1/$f" "$OUTDIR/$f.tmp" && mv -f "$OUTDIR/$f.tmp" "$OUTDIR/$f"; done
+  cp -f "$1/build.log" "$OUTDIR/build.log"
+  printf '%s\n' "$MANIFEST" >"$OUTDIR/build-inputs.txt"
+  [[ -z ${HILT_RUN_DIR:-} || ! -d ${HILT_RUN_DIR:-} ]] || cp -f "$1/build.log" "$HILT_RUN_DIR/firmware-build.log" || true
+}
+
+cached=1
+for f in "${OUTPUTS[@]}" build.log; do [[ -f $ENTRY/$f ]] || cached=0; done
+if [[ $cached -eq 1 ]]; then
+  touch "$ENTRY"
+  publish "$ENTRY"
+  echo "qemu-firmware: cached ${KEY:0:16} -> $OUTDIR"
+  exit 0
+fi
+
+# --- the build ---------------------------------------------------------------
+rm -f "$OUTDIR/bl1.bin" "$OUTDIR/fip.bin" "$OUTDIR/u-boot.bin" "$OUTDIR/build-inputs.txt"
+WORK=$(mktemp -d "$CACHE/qemu-virt/build.XXXXXX")
+LOG=$WORK/build.log
+cleanup() {
+  local rc=$?
+  [[ $rc -eq 0 || ! -f $LOG ]] || cp -f "$LOG" "$OUTDIR/build.log" 2>/dev/null || true
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+say "building ${KEY:0:16} in $WORK (log: $OUTDIR/build.log on failure)"
+
+step() { # DESCRIPTION COMMAND...: runs it into the log; on failure, shows why
+  local what=$1; shift
+  printf '\n### %s\n### %s\n' "$what" "$*" >>"$LOG"
+  if ! "$@" >>"$LOG" 2>&1; then
+    {
+      printf 'qemu-firmware: FAILED: %s\n' "$what"
+      printf 'qemu-firmware: command: %s\n' "$*"
+      printf 'qemu-firmware: last 30 lines of the build log:\n'
+      tail -n 30 "$LOG"
+    } >&2
+    exit 1
+  fi
+}
+
+export GIT_CEILING_DIRECTORIES=$WORK  # TF-A asks git for a build string
+# dpkg-source -x checks the tarballs against the .dsc and applies Debian's patches.
+step "unpack $(basename "$DSC")" dpkg-source -x "$DSC" "$WORK/tf-a"
+BL33_ARGS=(NEED_BL33=no)
+if [[ $BL33 != none ]]; then
+  cp "$BL33" "$WORK/u-boot.bin"
+  BL33_ARGS=(BL33="$WORK/u-boot.bin")
+fi
+# As debian/rules does for its own firmware builds: binutils 2.40 warns on
+# TF-A's RWX segments, which TF-A's --fatal-warnings would make an error, and
+# GCC 12 needs min-pagesize=0 for TF-A's fixed-address accesses.
+# shellcheck disable=SC2086 # TFA_FLAGS is a list of make variables
+step "tf-a build" env TF_LDFLAGS=--no-warn-rwx-segments CFLAGS=--param=min-pagesize=0 \
+  make -C "$WORK/tf-a" CROSS_COMPILE="$CROSS_COMPILE" $TFA_FLAGS "${BL33_ARGS[@]}" -j"$JOBS" all fip
+
+PLAT=$(sed -n 's/.*PLAT=\([^ ]*\).*/\1/p' <<<"$TFA_FLAGS")
+REL=$WORK/tf-a/build/${PLAT:-qemu}/release
+for f in "$REL/bl1.bin" "$REL/fip.bin"; do
+  [[ -s $f ]] || { say "the build finished but $f is missing or empty"; tail -n 30 "$LOG" >&2; exit 1; }
+done
+
+# Into the cache by one rename: a failed or interrupted build leaves no entry.
+mkdir "$WORK/out"
+cp "$REL/bl1.bin" "$REL/fip.bin" "$WORK/out/"
+[[ $BL33 == none ]] || cp "$WORK/u-boot.bin" "$WORK/out/"
+printf '%s\n' "$MANIFEST" >"$WORK/out/inputs.txt"
+cp "$LOG" "$WORK/out/build.log"
+if ! mv -T "$WORK/out" "$ENTRY" 2>/dev/null; then
+  [[ -f $ENTRY/fip.bin ]] || die "cannot store the build in the cache at $ENTRY" 1
+fi
+publish "$ENTRY"
+
+# shellcheck disable=SC2010,SC2012 # the names are 64 hex digits
+ls -1dt "$CACHE"/qemu-virt/*/ 2>/dev/null | grep -E '/[0-9a-f]{64}/$' | tail -n +$((KEEP + 1)) | xargs -r rm -rf
+echo "qemu-firmware: built ${KEY:0:16} -> $OUTDIR"
