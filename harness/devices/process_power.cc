@@ -236,12 +236,16 @@ Status ProcessPower::On() {
 
 Status ProcessPower::StopOwn() {
   if (pid_ == 0 || Exited()) return Status::Ok();
-  ::killpg(pid_, SIGTERM);
-  auto deadline = SteadyClock::now() + options_.stop_grace;
-  while (!Exited() && SteadyClock::now() < deadline) std::this_thread::sleep_for(kPoll);
+  // A zero grace is pulling the plug: SIGKILL at once (an emulator has
+  // nothing to flush, and a real board gets no warning either).
+  if (options_.stop_grace > Nanos{0}) {
+    ::killpg(pid_, SIGTERM);
+    auto deadline = SteadyClock::now() + options_.stop_grace;
+    while (!Exited() && SteadyClock::now() < deadline) std::this_thread::sleep_for(kPoll);
+  }
   if (pid_ != 0) {
     ::killpg(pid_, SIGKILL);
-    while (!Exited()) std::this_thread::sleep_for(kPoll);
+    while (!Exited()) std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   return Status::Ok();
 }

@@ -30,7 +30,7 @@ struct ProcessPowerOptions {
   // when the process exits first or `ready_timeout` passes. Empty: at once.
   std::string ready_path;
   Nanos ready_timeout = std::chrono::seconds(10);
-  Nanos stop_grace = std::chrono::seconds(3);  // SIGTERM → SIGKILL
+  Nanos stop_grace = std::chrono::seconds(3);  // SIGTERM → SIGKILL; 0: SIGKILL at once
 };
 
 class ProcessPower final : public PowerSwitch {

@@ -119,6 +119,21 @@ TEST_F(ProcessPowerTest, OneThatIgnoresSigtermIsKilledAfterTheGrace) {
   EXPECT_LT(took, std::chrono::seconds(3));
 }
 
+TEST_F(ProcessPowerTest, ZeroGraceIsPullingThePlug) {
+  // A SIGTERM would let the trap run; with no grace only SIGKILL is sent.
+  auto o = Options("trap 'touch " + P("termed") + "; exit 0' TERM; echo $$ > " + P("pid") +
+                   "; while :; do sleep 0.01; done");
+  o.stop_grace = Nanos{0};
+  ProcessPower power(o);
+  ASSERT_TRUE(power.On().ok());
+  pid_t pid = ReadPid(P("pid"));
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(power.Off().ok());
+  EXPECT_FALSE(Alive(pid));
+  std::this_thread::sleep_for(milliseconds(50));
+  EXPECT_FALSE(std::filesystem::exists(P("termed"))) << "got SIGTERM";
+}
+
 TEST_F(ProcessPowerTest, OnAfterTheProcessEndedStartsItAgain) {
   ProcessPower power(Options("exit 0"));
   ASSERT_TRUE(power.On().ok());
