@@ -5,7 +5,7 @@
 # (qemu_arm64/u-boot.bin) as BL33. See docs/qemu.md.
 #
 #   lab/recipes/qemu-virt-firmware.sh OUTDIR        build (or reuse the cache)
-#   lab/recipes/qemu-virt-firmware.sh --fetch-only  fetch the source only
+#   lab/recipes/qemu-virt-firmware.sh --fetch-only  fetch the source(s) only
 #
 # OUTDIR gets bl1.bin, fip.bin, u-boot.bin (the BL33 packed, if any),
 # build.log and build-inputs.txt (what the cache key was made of).
@@ -15,6 +15,11 @@
 #                       /usr/lib/u-boot/qemu_arm64/u-boot.bin; "none" builds
 #                       a FIP without BL33 (BL2 then fails to load it: a fault
 #                       test).
+#   HILT_QEMU_UBOOT     "package" (default: the BL33 above) or "source": build
+#                       U-Boot from Debian's u-boot source package with
+#                       qemu_arm64_defconfig and pack that (a second profile;
+#                       a few minutes cold).
+#   HILT_UBOOT_DSC      a local .dsc of u-boot, for "source" (offline labs).
 #   HILT_TFA_DSC        a local .dsc of arm-trusted-firmware (offline labs);
 #                       default: fetched once with `apt-get source` through a
 #                       deb-src entry derived from this machine's apt source
@@ -56,37 +61,47 @@ KEEP=${HILT_CACHE_KEEP:-8}
 mkdir -p "$CACHE" || die "cannot create the cache folder $CACHE"
 CACHE=$(readlink -f "$CACHE")
 
-# --- the source: Debian's arm-trusted-firmware ---------------------------------
-SRC_DIR=$CACHE/debian-src/arm-trusted-firmware
-fetch_source() { # into SRC_DIR, replacing it only once the download is complete
-  local tmp=$SRC_DIR.tmp.$$ rc=0
+# --- the sources: Debian source packages ----------------------------------------
+UBOOT_PROFILE=${HILT_QEMU_UBOOT:-package}
+[[ $UBOOT_PROFILE == package || $UBOOT_PROFILE == source ]] ||
+  die "HILT_QEMU_UBOOT='$UBOOT_PROFILE' must be 'package' or 'source'"
+
+fetch_source() { # PACKAGE DIR: into DIR, replacing it only once the download is complete
+  local package=$1 dir=$2 tmp=$2.tmp.$$ rc=0
   rm -rf "$tmp"
   mkdir -p "$tmp"
-  say "fetching Debian's arm-trusted-firmware source (apt-get source, private list under $CACHE/apt)"
-  apt_fetch_source arm-trusted-firmware "$tmp" "$CACHE/apt" || rc=$?
+  say "fetching Debian's $package source (apt-get source, private list under $CACHE/apt)"
+  apt_fetch_source "$package" "$tmp" "$CACHE/apt" || rc=$?
   if [[ $rc -ne 0 ]]; then
     rm -rf "$tmp"
-    [[ $rc -eq 3 ]] && die "cannot fetch arm-trusted-firmware: the Debian archive is unreachable. Offline, set HILT_TFA_DSC to a local .dsc (apt-get source --download-only arm-trusted-firmware)" 3
-    die "cannot fetch arm-trusted-firmware with apt-get source (see above)" 1
+    [[ $rc -eq 3 ]] && die "cannot fetch $package: the Debian archive is unreachable. Offline, point HILT_TFA_DSC / HILT_UBOOT_DSC at a local .dsc (apt-get source --download-only $package)" 3
+    die "cannot fetch $package with apt-get source (see above)" 1
   fi
-  rm -rf "$SRC_DIR" && mv "$tmp" "$SRC_DIR"
+  rm -rf "$dir" && mv "$tmp" "$dir"
 }
 
-if [[ -n ${HILT_TFA_DSC:-} ]]; then
-  [[ -f $HILT_TFA_DSC ]] || die "HILT_TFA_DSC=$HILT_TFA_DSC is not a file (it should be arm-trusted-firmware_*.dsc)"
-  DSC=$(readlink -f "$HILT_TFA_DSC")
-else
-  if [[ ${HILT_TFA_SOURCE_REFRESH:-0} == 1 ]] || ! compgen -G "$SRC_DIR/arm-trusted-firmware_*.dsc" >/dev/null; then
-    fetch_source
+source_dsc() { # PACKAGE OVERRIDE -> the .dsc to build: OVERRIDE, or the cached download
+  local package=$1 override=$2 dir=$CACHE/debian-src/$1 dscs
+  if [[ -n $override ]]; then
+    [[ -f $override ]] || die "$override is not a file (it should be ${package}_*.dsc)"
+    readlink -f "$override"
+    return
+  fi
+  if [[ ${HILT_TFA_SOURCE_REFRESH:-0} == 1 ]] || ! compgen -G "$dir/${package}_*.dsc" >/dev/null; then
+    fetch_source "$package" "$dir" >&2
   fi
   shopt -s nullglob
-  dscs=("$SRC_DIR"/arm-trusted-firmware_*.dsc)
+  dscs=("$dir/${package}"_*.dsc)
   shopt -u nullglob
-  [[ ${#dscs[@]} -eq 1 ]] || die "expected one arm-trusted-firmware_*.dsc in $SRC_DIR, found ${#dscs[@]}; set HILT_TFA_SOURCE_REFRESH=1"
-  DSC=${dscs[0]}
-fi
+  [[ ${#dscs[@]} -eq 1 ]] || die "expected one ${package}_*.dsc in $dir, found ${#dscs[@]}; set HILT_TFA_SOURCE_REFRESH=1"
+  printf '%s\n' "${dscs[0]}"
+}
+
+DSC=$(source_dsc arm-trusted-firmware "${HILT_TFA_DSC:-}")
+UBOOT_DSC=
+[[ $UBOOT_PROFILE == package ]] || UBOOT_DSC=$(source_dsc u-boot "${HILT_UBOOT_DSC:-}")
 if [[ $FETCH_ONLY -eq 1 ]]; then
-  echo "qemu-firmware: source $(basename "$DSC") in $(dirname "$DSC")"
+  echo "qemu-firmware: source $(basename "$DSC")${UBOOT_DSC:+ and $(basename "$UBOOT_DSC")} in $CACHE/debian-src"
   exit 0
 fi
 
@@ -96,7 +111,12 @@ command -v "${CROSS_COMPILE}gcc" >/dev/null ||
 for tool in make gcc dpkg-source sha256sum; do
   command -v "$tool" >/dev/null || die "host tool '$tool' not found in PATH (see ci/setup-deps for the Debian packages)"
 done
-if [[ $BL33 != none ]]; then
+if [[ $UBOOT_PROFILE == source ]]; then
+  BL33=source
+  for tool in bison flex bc; do
+    command -v "$tool" >/dev/null || die "host tool '$tool' (for U-Boot) not found in PATH (see ci/setup-deps)"
+  done
+elif [[ $BL33 != none ]]; then
   [[ -f $BL33 ]] || die "BL33 $BL33 does not exist (Debian: apt-get install u-boot-qemu, or set HILT_QEMU_BL33)"
   BL33=$(readlink -f "$BL33")
 fi
@@ -106,8 +126,11 @@ manifest() {
   printf 'recipe %s\n' "$(cat "$SELF" "$HERE/debian-apt-source.sh" | sha256sum | cut -d' ' -f1)"
   # The .dsc lists the checksums of the tarballs; dpkg-source -x checks them.
   printf 'tf-a %s %s\n' "$(basename "$DSC")" "$(sha256sum <"$DSC" | cut -d' ' -f1)"
-  if [[ $BL33 == none ]]; then printf 'bl33 none\n'
-  else printf 'bl33 %s\n' "$(sha256sum <"$BL33" | cut -d' ' -f1)"; fi
+  case $BL33 in
+    none) printf 'bl33 none\n' ;;
+    source) printf 'bl33 source %s %s qemu_arm64_defconfig\n' "$(basename "$UBOOT_DSC")" "$(sha256sum <"$UBOOT_DSC" | cut -d' ' -f1)" ;;
+    *) printf 'bl33 %s\n' "$(sha256sum <"$BL33" | cut -d' ' -f1)" ;;
+  esac
   printf 'tfa-flags %s\ncross-compile %s\n' "$TFA_FLAGS" "$CROSS_COMPILE"
   printf 'compiler %s\n' "$("${CROSS_COMPILE}gcc" --version | head -n 1)"
   printf 'host-compiler %s\n' "$(gcc --version | head -n 1)"
@@ -170,7 +193,13 @@ export GIT_CEILING_DIRECTORIES=$WORK  # TF-A asks git for a build string
 # dpkg-source -x checks the tarballs against the .dsc and applies Debian's patches.
 step "unpack $(basename "$DSC")" dpkg-source -x "$DSC" "$WORK/tf-a"
 BL33_ARGS=(NEED_BL33=no)
-if [[ $BL33 != none ]]; then
+if [[ $BL33 == source ]]; then
+  step "unpack $(basename "$UBOOT_DSC")" dpkg-source -x "$UBOOT_DSC" "$WORK/u-boot"
+  step "u-boot qemu_arm64_defconfig" make -C "$WORK/u-boot" CROSS_COMPILE="$CROSS_COMPILE" qemu_arm64_defconfig
+  step "u-boot build" make -C "$WORK/u-boot" CROSS_COMPILE="$CROSS_COMPILE" -j"$JOBS" u-boot.bin
+  cp "$WORK/u-boot/u-boot.bin" "$WORK/u-boot.bin"
+  BL33_ARGS=(BL33="$WORK/u-boot.bin")
+elif [[ $BL33 != none ]]; then
   cp "$BL33" "$WORK/u-boot.bin"
   BL33_ARGS=(BL33="$WORK/u-boot.bin")
 fi
