@@ -12,9 +12,11 @@
 #
 # Environment:
 #   HILT_QEMU_BL33      the U-Boot to pack as BL33; default
-#                       /usr/lib/u-boot/qemu_arm64/u-boot.bin; "none" builds
-#                       a FIP without BL33 (BL2 then fails to load it: a fault
-#                       test).
+#                       /usr/lib/u-boot/qemu_arm64/u-boot.bin; "none" publishes
+#                       the FIP without BL33 (BL2 then fails to load it: a
+#                       fault test). Every build makes both FIPs with TF-A's
+#                       own fiptool, as its `make fip` does with and without
+#                       NEED_BL33, so "none" costs no second build.
 #   HILT_QEMU_UBOOT     "package" (default: the BL33 above) or "source": build
 #                       U-Boot from Debian's u-boot source package with
 #                       qemu_arm64_defconfig and pack that (a second profile;
@@ -53,6 +55,8 @@ if [[ $1 == --fetch-only ]]; then FETCH_ONLY=1; OUTDIR=; else OUTDIR=$1; fi
 
 CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
 BL33=${HILT_QEMU_BL33:-/usr/lib/u-boot/qemu_arm64/u-boot.bin}
+NO_BL33=0
+if [[ $BL33 == none ]]; then NO_BL33=1; BL33=/usr/lib/u-boot/qemu_arm64/u-boot.bin; fi
 TFA_FLAGS=${HILT_TFA_FLAGS:-PLAT=qemu}
 JOBS=${HILT_BUILD_JOBS:-$(nproc)}
 CACHE=${HILT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/hilt/firmware}
@@ -116,7 +120,7 @@ if [[ $UBOOT_PROFILE == source ]]; then
   for tool in bison flex bc; do
     command -v "$tool" >/dev/null || die "host tool '$tool' (for U-Boot) not found in PATH (see ci/setup-deps)"
   done
-elif [[ $BL33 != none ]]; then
+else
   [[ -f $BL33 ]] || die "BL33 $BL33 does not exist (Debian: apt-get install u-boot-qemu, or set HILT_QEMU_BL33)"
   BL33=$(readlink -f "$BL33")
 fi
@@ -127,7 +131,6 @@ manifest() {
   # The .dsc lists the checksums of the tarballs; dpkg-source -x checks them.
   printf 'tf-a %s %s\n' "$(basename "$DSC")" "$(sha256sum <"$DSC" | cut -d' ' -f1)"
   case $BL33 in
-    none) printf 'bl33 none\n' ;;
     source) printf 'bl33 source %s %s qemu_arm64_defconfig\n' "$(basename "$UBOOT_DSC")" "$(sha256sum <"$UBOOT_DSC" | cut -d' ' -f1)" ;;
     *) printf 'bl33 %s\n' "$(sha256sum <"$BL33" | cut -d' ' -f1)" ;;
   esac
@@ -139,24 +142,26 @@ MANIFEST=$(manifest)
 KEY=$(sha256sum <<<"$MANIFEST" | cut -d' ' -f1)
 ENTRY=$CACHE/qemu-virt/$KEY
 mkdir -p "$OUTDIR" "$CACHE/qemu-virt" || die "cannot create OUTDIR $OUTDIR"
-OUTPUTS=(bl1.bin fip.bin)
-[[ $BL33 == none ]] || OUTPUTS+=(u-boot.bin)
+ENTRY_FILES=(bl1.bin fip.bin fip-no-bl33.bin u-boot.bin build.log)
 
 publish() { # FROM: copies the outputs and the log to OUTDIR
   local f
+  local fip=fip.bin
   rm -f "$OUTDIR/u-boot.bin"
-  for f in "${OUTPUTS[@]}"; do cp -f "$1/$f" "$OUTDIR/$f.tmp" && mv -f "$OUTDIR/$f.tmp" "$OUTDIR/$f"; done
+  if [[ $NO_BL33 -eq 1 ]]; then fip=fip-no-bl33.bin; else cp -f "$1/u-boot.bin" "$OUTDIR/u-boot.bin"; fi
+  cp -f "$1/bl1.bin" "$OUTDIR/bl1.bin.tmp" && mv -f "$OUTDIR/bl1.bin.tmp" "$OUTDIR/bl1.bin"
+  cp -f "$1/$fip" "$OUTDIR/fip.bin.tmp" && mv -f "$OUTDIR/fip.bin.tmp" "$OUTDIR/fip.bin"
   cp -f "$1/build.log" "$OUTDIR/build.log"
   printf '%s\n' "$MANIFEST" >"$OUTDIR/build-inputs.txt"
   [[ -z ${HILT_RUN_DIR:-} || ! -d ${HILT_RUN_DIR:-} ]] || cp -f "$1/build.log" "$HILT_RUN_DIR/firmware-build.log" || true
 }
 
 cached=1
-for f in "${OUTPUTS[@]}" build.log; do [[ -f $ENTRY/$f ]] || cached=0; done
+for f in "${ENTRY_FILES[@]}"; do [[ -f $ENTRY/$f ]] || cached=0; done
 if [[ $cached -eq 1 ]]; then
   touch "$ENTRY"
   publish "$ENTRY"
-  echo "qemu-firmware: cached ${KEY:0:16} -> $OUTDIR"
+  echo "qemu-firmware: cached ${KEY:0:16}$([[ $NO_BL33 -eq 0 ]] || echo ' (FIP without BL33)') -> $OUTDIR"
   exit 0
 fi
 
@@ -192,34 +197,33 @@ step() { # DESCRIPTION COMMAND...: runs it into the log; on failure, shows why
 export GIT_CEILING_DIRECTORIES=$WORK  # TF-A asks git for a build string
 # dpkg-source -x checks the tarballs against the .dsc and applies Debian's patches.
 step "unpack $(basename "$DSC")" dpkg-source -x "$DSC" "$WORK/tf-a"
-BL33_ARGS=(NEED_BL33=no)
 if [[ $BL33 == source ]]; then
   step "unpack $(basename "$UBOOT_DSC")" dpkg-source -x "$UBOOT_DSC" "$WORK/u-boot"
   step "u-boot qemu_arm64_defconfig" make -C "$WORK/u-boot" CROSS_COMPILE="$CROSS_COMPILE" qemu_arm64_defconfig
   step "u-boot build" make -C "$WORK/u-boot" CROSS_COMPILE="$CROSS_COMPILE" -j"$JOBS" u-boot.bin
   cp "$WORK/u-boot/u-boot.bin" "$WORK/u-boot.bin"
-  BL33_ARGS=(BL33="$WORK/u-boot.bin")
-elif [[ $BL33 != none ]]; then
+else
   cp "$BL33" "$WORK/u-boot.bin"
-  BL33_ARGS=(BL33="$WORK/u-boot.bin")
 fi
 # As debian/rules does for its own firmware builds: binutils 2.40 warns on
 # TF-A's RWX segments, which TF-A's --fatal-warnings would make an error, and
 # GCC 12 needs min-pagesize=0 for TF-A's fixed-address accesses.
 # shellcheck disable=SC2086 # TFA_FLAGS is a list of make variables
 step "tf-a build" env TF_LDFLAGS=--no-warn-rwx-segments CFLAGS=--param=min-pagesize=0 \
-  make -C "$WORK/tf-a" CROSS_COMPILE="$CROSS_COMPILE" $TFA_FLAGS "${BL33_ARGS[@]}" -j"$JOBS" all fip
+  make -C "$WORK/tf-a" CROSS_COMPILE="$CROSS_COMPILE" $TFA_FLAGS BL33="$WORK/u-boot.bin" -j"$JOBS" all fip
 
 PLAT=$(sed -n 's/.*PLAT=\([^ ]*\).*/\1/p' <<<"$TFA_FLAGS")
 REL=$WORK/tf-a/build/${PLAT:-qemu}/release
-for f in "$REL/bl1.bin" "$REL/fip.bin"; do
+for f in "$REL/bl1.bin" "$REL/bl2.bin" "$REL/bl31.bin" "$REL/fip.bin" "$WORK/tf-a/tools/fiptool/fiptool"; do
   [[ -s $f ]] || { say "the build finished but $f is missing or empty"; tail -n 30 "$LOG" >&2; exit 1; }
 done
 
 # Into the cache by one rename: a failed or interrupted build leaves no entry.
 mkdir "$WORK/out"
-cp "$REL/bl1.bin" "$REL/fip.bin" "$WORK/out/"
-[[ $BL33 == none ]] || cp "$WORK/u-boot.bin" "$WORK/out/"
+cp "$REL/bl1.bin" "$REL/fip.bin" "$WORK/u-boot.bin" "$WORK/out/"
+# The FIP TF-A's `make fip NEED_BL33=no` makes: the same BL2 and BL31, no BL33.
+step "fip without BL33" "$WORK/tf-a/tools/fiptool/fiptool" create --tb-fw "$REL/bl2.bin" \
+  --soc-fw "$REL/bl31.bin" "$WORK/out/fip-no-bl33.bin"
 printf '%s\n' "$MANIFEST" >"$WORK/out/inputs.txt"
 cp "$LOG" "$WORK/out/build.log"
 if ! mv -T "$WORK/out" "$ENTRY" 2>/dev/null; then
@@ -229,4 +233,4 @@ publish "$ENTRY"
 
 # shellcheck disable=SC2010,SC2012 # the names are 64 hex digits
 ls -1dt "$CACHE"/qemu-virt/*/ 2>/dev/null | grep -E '/[0-9a-f]{64}/$' | tail -n +$((KEEP + 1)) | xargs -r rm -rf
-echo "qemu-firmware: built ${KEY:0:16} -> $OUTDIR"
+echo "qemu-firmware: built ${KEY:0:16}$([[ $NO_BL33 -eq 0 ]] || echo ' (FIP without BL33)') -> $OUTDIR"

@@ -12,9 +12,10 @@
 #   sigkill       hilt SIGKILLed mid-boot: QEMU dies with it at once
 #                 (PR_SET_PDEATHSIG), and the next run clears the pidfile
 #
-# Cost: two cold TF-A builds (~20 s each on 2 idle cores; shared through
-# HILT_TEST_FIRMWARE_CACHE between ci/test's two flavours) and five boots of
-# ~3 s each (U-Boot's 2 s autoboot delay is most of it). Skips (77) when the
+# Cost: one cold TF-A build (~20 s on 2 idle cores, ~45 s on a loaded one;
+# shared through HILT_TEST_FIRMWARE_CACHE between ci/test's two flavours; the
+# FIP without BL33 comes from the same build) and six runs of 1-5 s (the
+# no-bl33 one waits out bl31's 5 s budget): ~25 s with the cache warm. Skips (77) when the
 # Debian archive is unreachable and no source is cached.
 set -euo pipefail
 
