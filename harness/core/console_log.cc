@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/core/byte_scan.h"
 #include "harness/core/utf8.h"
 
 namespace hilt {
@@ -31,14 +32,10 @@ constexpr std::array<bool, 256> kPlain = MakePlainTable();
 
 // True if any of the 8 bytes in `w` is not plain printable ASCII (below
 // 0x20, 0x7F and up, or a backslash): the word then takes the byte loop. Tabs
-// take it too, which is only slower. Bit tricks from "Bit Twiddling Hacks".
+// take it too, which is only slower.
 inline bool WordNeedsEscape(uint64_t w) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHigh = 0x8080808080808080ULL;
-  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
-  return (below_space | (w & kHigh) | has_zero(w ^ (kOnes * 0x7F)) |
-          has_zero(w ^ (kOnes * '\\'))) != 0;
+  return (WordHasLess(w, 0x20) | WordHasHigh(w) | WordHasByte(w, 0x7F) | WordHasByte(w, '\\')) !=
+         0;
 }
 
 void AppendHexEscape(unsigned char c, std::string* out) {
@@ -67,18 +64,9 @@ void EscapeConsoleBytes(std::string_view raw, std::string* out) {
   size_t i = 0;
   while (i < n) {
     // Most console text is plain ASCII: skip it a word at a time.
-    while (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if (WordNeedsEscape(w)) break;
-      i += 8;
-    }
-    if (i + 8 > n && n >= 8) {
-      // The tail: one overlapping word over the last 8 bytes, not a byte loop.
-      uint64_t w;
-      std::memcpy(&w, p + n - 8, 8);
-      if (!WordNeedsEscape(w)) i = n;
-    }
+    i = SkipPlainWords(raw.data(), i, n, WordNeedsEscape);
+    // The tail: one overlapping word over the last 8 bytes, not a byte loop.
+    if (i + 8 > n && n >= 8 && !WordNeedsEscape(LoadWord(raw.data() + n - 8))) i = n;
     if (i >= n) break;
     if (kPlain[p[i]]) {
       ++i;
@@ -275,10 +263,10 @@ void ConsoleLogReader::Decode(std::string_view file_line, ConsoleChunk* chunk) {
   size_t run_start = 0;
   size_t i = 0;
   while (i < s.size()) {
-    if (s[i] != '\\') {
-      ++i;
-      continue;
-    }
+    // Escapes are rare: jump from backslash to backslash.
+    const void* esc = std::memchr(s.data() + i, '\\', s.size() - i);
+    if (esc == nullptr) break;
+    i = static_cast<size_t>(static_cast<const char*>(esc) - s.data());
     chunk->bytes.append(s.data() + run_start, i - run_start);
     if (i + 1 == s.size()) {
       ended_by_lf = false;  // the "no LF" marker

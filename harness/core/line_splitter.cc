@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "harness/core/byte_scan.h"
+
 namespace hilt {
 namespace {
 
@@ -23,26 +25,16 @@ constexpr std::array<bool, 256> MakeSpecialTable() {
 constexpr std::array<bool, 256> kSpecial = MakeSpecialTable();
 
 // True if one of the 8 bytes of `w` may be special: below 0x20 (a tab too,
-// which only costs a byte-wise look), 0x7F or 0xFF. Exact for "none":
-// the "has less than" and "has zero byte" tricks of Bit Twiddling Hacks.
+// which only costs a byte-wise look), 0x7F or 0xFF.
 inline bool WordMayHaveSpecial(uint64_t w) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHigh = 0x8080808080808080ULL;
-  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
-  return (below_space | has_zero(w ^ (kOnes * 0x7F)) | has_zero(~w)) != 0;
+  return (WordHasLess(w, 0x20) | WordHasByte(w, 0x7F) | WordHasByte(w, 0xFF)) != 0;
 }
 
 // The offset of the first special byte in p[i, n), or n. Plain console text
 // is skipped 8 bytes at a time.
 size_t SkipText(const char* p, size_t i, size_t n) {
   for (;;) {
-    while (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if (WordMayHaveSpecial(w)) break;
-      i += 8;
-    }
+    i = SkipPlainWords(p, i, n, WordMayHaveSpecial);
     const size_t stop = std::min(n, i + 8);
     for (; i < stop; ++i) {
       if (kSpecial[static_cast<unsigned char>(p[i])]) return i;
