@@ -4,6 +4,7 @@
 #include <cstring>
 #include <istream>
 #include <limits>
+#include <memory>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -18,25 +19,6 @@ namespace {
 constexpr size_t kOutputBlock = 64 * 1024;
 constexpr size_t kReadBlock = 64 * 1024;
 constexpr char kHex[] = "0123456789ABCDEF";
-
-// Bytes that are written as they are: printable ASCII but the backslash, and
-// tab. Everything else takes the slow path.
-constexpr std::array<bool, 256> MakePlainTable() {
-  std::array<bool, 256> table{};
-  for (int c = 0x20; c < 0x7F; ++c) table[c] = true;
-  table['\\'] = false;
-  table['\t'] = true;
-  return table;
-}
-constexpr std::array<bool, 256> kPlain = MakePlainTable();
-
-// True if any of the 8 bytes in `w` is not plain printable ASCII (below
-// 0x20, 0x7F and up, or a backslash): the word then takes the byte loop. Tabs
-// take it too, which is only slower.
-inline bool WordNeedsEscape(uint64_t w) {
-  return (WordHasLess(w, 0x20) | WordHasHigh(w) | WordHasByte(w, 0x7F) | WordHasByte(w, '\\')) !=
-         0;
-}
 
 void AppendHexEscape(unsigned char c, std::string* out) {
   char esc[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xF]};
@@ -60,40 +42,30 @@ std::string FormatLogTime(Nanos t) {
 void EscapeConsoleBytes(std::string_view raw, std::string* out) {
   const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
   const size_t n = raw.size();
-  size_t run_start = 0;
+  size_t run_start = 0;  // bytes from here to i are written as they are
   size_t i = 0;
-  while (i < n) {
-    // Most console text is plain ASCII: skip it a word at a time.
-    i = SkipPlainWords(raw.data(), i, n, WordNeedsEscape);
-    // The tail: one overlapping word over the last 8 bytes, not a byte loop.
-    if (i + 8 > n && n >= 8 && !WordNeedsEscape(LoadWord(raw.data() + n - 8))) i = n;
+  for (;;) {
+    // Most console text is plain ASCII: FindStopByte skips it in wide steps.
+    i = FindStopByte(raw.data(), i, n, StopBytes::kEscape);
     if (i >= n) break;
-    if (kPlain[p[i]]) {
-      ++i;
-      continue;
-    }
-    out->append(raw.data() + run_start, i - run_start);
     const unsigned char c = p[i];
-    if (c == '\\') {
-      out->append("\\\\", 2);
-      ++i;
-    } else if (c < 0x80) {
-      AppendHexEscape(c, out);
-      ++i;
-    } else {
-      size_t len = Utf8SequenceLength(raw.substr(i));
+    if (c >= 0x80) {
+      const size_t len = Utf8SequenceLength(raw.substr(i));
       // C1 controls (U+0080..U+009F, C2 80..C2 9F) are valid UTF-8 but some
       // terminals act on them; escape them like C0 controls.
-      bool c1 = len == 2 && c == 0xC2 && p[i + 1] < 0xA0;
-      if (len == 0 || c1) {
-        AppendHexEscape(c, out);
-        ++i;
-      } else {
-        out->append(raw.data() + i, len);
-        i += len;
+      const bool c1 = len == 2 && c == 0xC2 && p[i + 1] < 0xA0;
+      if (len > 0 && !c1) {
+        i += len;  // well-formed UTF-8 stays in the run
+        continue;
       }
     }
-    run_start = i;
+    out->append(raw.data() + run_start, i - run_start);
+    if (c == '\\') {
+      out->append("\\\\", 2);
+    } else {
+      AppendHexEscape(c, out);
+    }
+    run_start = ++i;
   }
   out->append(raw.data() + run_start, n - run_start);
 }
@@ -196,19 +168,21 @@ size_t ParseLogTimePrefix(std::string_view line, Nanos* t) {
   return i;
 }
 
-ConsoleLogReader::ConsoleLogReader(std::istream* in) : in_(in) {}
+ConsoleLogReader::ConsoleLogReader(std::istream* in)
+    : in_(in), buffer_(std::make_unique_for_overwrite<char[]>(kMaxFileLine + kReadBlock)) {}
 
 StatusOr<bool> ConsoleLogReader::Fill() {
   if (eof_) return false;
+  // Next calls this with less than kMaxFileLine bytes left, so a block fits
+  // after them. Reading into place spares zeroing a resized string.
   if (pos_ > 0) {
-    buffer_.erase(0, pos_);
+    std::memmove(buffer_.get(), buffer_.get() + pos_, end_ - pos_);
+    end_ -= pos_;
     pos_ = 0;
   }
-  size_t old = buffer_.size();
-  buffer_.resize(old + kReadBlock);
-  in_->read(buffer_.data() + old, kReadBlock);
-  size_t got = static_cast<size_t>(in_->gcount());
-  buffer_.resize(old + got);
+  in_->read(buffer_.get() + end_, kReadBlock);
+  const size_t got = static_cast<size_t>(in_->gcount());
+  end_ += got;
   if (in_->bad()) return Status::InvalidInput("read error in console log");
   if (got == 0 || in_->eof()) eof_ = true;
   return got > 0;
@@ -216,7 +190,7 @@ StatusOr<bool> ConsoleLogReader::Fill() {
 
 StatusOr<bool> ConsoleLogReader::Next(ConsoleChunk* chunk) {
   for (;;) {
-    std::string_view rest(buffer_.data() + pos_, buffer_.size() - pos_);
+    std::string_view rest(buffer_.get() + pos_, end_ - pos_);
     size_t nl = rest.find('\n');
     if (nl != std::string_view::npos) {
       Decode(rest.substr(0, nl), chunk);
@@ -237,7 +211,7 @@ StatusOr<bool> ConsoleLogReader::Next(ConsoleChunk* chunk) {
       if (rest.empty()) return false;
       // A last line without its LF: the file was cut short. Decode it as it is.
       std::string last(rest);
-      pos_ = buffer_.size();
+      pos_ = end_;
       Decode(last, chunk);
       return true;
     }
