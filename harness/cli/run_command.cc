@@ -13,6 +13,7 @@
 #include "harness/core/suite_loader.h"
 #include "harness/devices/clock.h"
 #include "harness/runner/device_factory.h"
+#include "harness/runner/drill_point.h"
 #include "harness/runner/lab_services.h"
 #include "harness/runner/lab_session.h"
 #include "harness/runner/real_parts.h"
@@ -75,6 +76,7 @@ int Run(const RunArgs& args) {
   std::atomic<bool>* cancel = CancelFlag();
   auto session = OpenLabSession(args.lab, args.board, *wait, cancel);
   if (!session.ok()) return Fail(session.status());
+  DrillPoint("locked", cancel);
   const LabConfig& lab = (*session)->lab;
   const BoardConfig& board = *(*session)->board;
 
@@ -105,6 +107,7 @@ int Run(const RunArgs& args) {
   req.run_dir = run_dir;
   req.cancel = cancel;
   req.progress = &std::cerr;
+  req.recover_from = (*session)->recover_from;
   RunDeps deps{&clock, power->get(), mux->get(), &steps, recorder->get(),
                board.services.empty() ? nullptr : &services};
   const int64_t started = static_cast<int64_t>(std::time(nullptr));
@@ -116,6 +119,9 @@ int Run(const RunArgs& args) {
   epilogue.suite = suite->name;
   epilogue.firmware = args.firmware;
   epilogue.started_at = started;
+  // result.json is written: a signal from here on no longer changes the
+  // verdict; the history and report.html are finished quickly regardless.
+  DrillPoint("epilogue", cancel);
   EpilogueResult after = FinishRunFolder(run_dir, result.verdict, epilogue);
   for (const Regression& r : after.regressions) {
     std::fprintf(stderr, "hilt: regression (%s): %s\n", r.kind.c_str(), r.message.c_str());
