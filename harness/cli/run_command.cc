@@ -95,7 +95,7 @@ int Run(const RunArgs& args) {
   if (!power.ok()) return FailInRunDir(power.status(), run_dir, suite->name, "power");
   auto mux = MakeSdMux(board, lab.timeouts);
   if (!mux.ok()) return FailInRunDir(mux.status(), run_dir, suite->name, "mux");
-  auto recorder = ReportRecorder::Create(run_dir, suite->name);
+  auto recorder = ReportRecorder::Create(run_dir, suite->name, lab.limits.console_log);
   if (!recorder.ok()) return FailInRunDir(recorder.status(), run_dir, suite->name, "reports");
   RealLabSteps steps(&lab, &board, &clock, run_dir);
   LabServices services(board.services, run_dir + "/services.log");
