@@ -30,6 +30,7 @@ struct RunArgs {
   std::string suite;
   std::string out;
   std::string board;
+  std::string type;           // first free board of this type
   std::string wait = "0s";
   std::string db;             // history database (default <state-dir>/history.sqlite)
   bool no_history = false;
@@ -73,7 +74,7 @@ int Run(const RunArgs& args) {
 
   ScopedCancelOnSignals signals;
   std::atomic<bool>* cancel = CancelFlag();
-  auto session = OpenLabSession(args.lab, args.board, *wait, cancel);
+  auto session = OpenLabSession(args.lab, BoardChoice{args.board, args.type}, *wait, cancel, &std::cerr);
   if (!session.ok()) return Fail(session.status());
   const LabConfig& lab = (*session)->lab;
   const BoardConfig& board = *(*session)->board;
@@ -141,9 +142,13 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--suite", args->suite, "suite YAML (e.g. suites/bpi-r4-sd-boot.yaml)")->required();
   cmd->add_option("--out", args->out,
                   "run folder (default <state-dir>/runs/<board>-<suite>-<UTC time>)");
-  cmd->add_option("--board", args->board, "board of the lab (default: its only board)");
+  CLI::Option* board = cmd->add_option("--board", args->board, "board of the lab (default: its only board)");
+  cmd->add_option("--type", args->type,
+                  "the first free board of this type (e.g. bpi-r4), tried in the lab config's order")
+      ->excludes(board);
   cmd->add_option("--wait", args->wait,
-                  "wait this long for a busy board (e.g. 10m) instead of failing at once");
+                  "wait this long for a busy board, or with --type for any board of the type to\n"
+                  "free up (e.g. 10m), instead of failing at once");
   cmd->add_option("--db", args->db, "run history database (default <state-dir>/history.sqlite)");
   cmd->add_flag("--no-history", args->no_history, "do not record the run in the history");
   cmd->add_option("--firmware", args->firmware,

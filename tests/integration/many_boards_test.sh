@@ -60,5 +60,45 @@ if "$HILT" history --help >/dev/null 2>&1; then
   want=$(python3 -c "print(sorted('sim-%d' % i for i in range(1, $N + 1)))")
   [ "$got" = "$want" ] || { echo "FAIL: history holds $got, expected $want"; failures=$((failures + 1)); }
 fi
+
+# --type: the first free board of the type, in the lab's order. Hold sim-1's
+# lock (an flock on the file hilt locks, by one process that a kill releases)
+# and the run must take sim-2.
+mkdir -p "$HILT_STATE_DIR/locks"
+holders=()
+hold() {
+  python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "a"); fcntl.flock(f, fcntl.LOCK_EX); open(sys.argv[1] + ".held", "w"); time.sleep(60)' \
+    "$HILT_STATE_DIR/locks/$1.lock" </dev/null >/dev/null 2>&1 &
+  holders+=($!)
+  for _ in $(seq 50); do [ -e "$HILT_STATE_DIR/locks/$1.lock.held" ] && break; sleep 0.1; done
+}
+hold sim-1
+"$HILT" run --lab "$TMP/lab.yaml" --suite "$SUITE" --type bpi-r4 --out "$TMP/run-type" --no-history \
+  >"$TMP/run-type.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q "hilt: board sim-2," "$TMP/run-type.out" ||
+  { echo "FAIL: --type with sim-1 held: exit $rc, want a pass on sim-2"; tail -5 "$TMP/run-type.out"; failures=$((failures + 1)); }
+# Every board held: --wait bounds the wait, then exit 3 naming the busy boards.
+for i in $(seq 2 "$N"); do hold "sim-$i"; done
+"$HILT" run --lab "$TMP/lab.yaml" --suite "$SUITE" --type bpi-r4 --wait 1s --out "$TMP/run-busy" \
+  >"$TMP/run-busy.out" 2>&1
+rc=$?
+[ $rc -eq 3 ] && grep -q "all $N board(s) of type 'bpi-r4' are busy" "$TMP/run-busy.out" &&
+  grep -q "waited 1 s" "$TMP/run-busy.out" ||
+  { echo "FAIL: --type with all boards held: exit $rc, want 3"; cat "$TMP/run-busy.out"; failures=$((failures + 1)); }
+# ... and a board that frees up while it waits is taken.
+( sleep 1; kill "${holders[2]}" ) &
+"$HILT" run --lab "$TMP/lab.yaml" --suite "$SUITE" --type bpi-r4 --wait 30s --out "$TMP/run-wait" --no-history \
+  >"$TMP/run-wait.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q "waiting up to 30 s" "$TMP/run-wait.out" && grep -q "hilt: board sim-3," "$TMP/run-wait.out" ||
+  { echo "FAIL: --type --wait: exit $rc, want a pass on sim-3 after waiting"; cat "$TMP/run-wait.out"; failures=$((failures + 1)); }
+kill "${holders[@]}" 2>/dev/null; wait "${holders[@]}" 2>/dev/null
+# --board and --type exclude each other: bad usage.
+"$HILT" run --lab "$TMP/lab.yaml" --suite "$SUITE" --type bpi-r4 --board sim-1 >"$TMP/both.out" 2>&1
+rc=$?
+[ $rc -eq 2 ] || { echo "FAIL: --board with --type: exit $rc, want 2"; failures=$((failures + 1)); }
+
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "many_boards_test: all checks passed"
