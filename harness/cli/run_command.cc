@@ -37,7 +37,23 @@ struct RunArgs {
   std::string firmware;       // revision recorded in the history and the report
   RegressionPolicy policy;
   bool bisect = false;        // exit 0 good, 1 bad, 125 build failed, 128 lab fault
+  bool keep_image = false;    // keep sd.img in the run folder
 };
+
+// The card image is written to the board before the boot and needed by
+// nothing after it: replay and repro read the console, history the results,
+// and image.log names every part with its sha256. Though sparse (~1 MB on
+// disk), it is 4000 MiB to any tool that does not know holes: a CI artifact
+// upload, a plain cp, a zip. So a run folder does not keep it by default.
+void DropCardImage(const std::string& run_dir) {
+  const std::string image = run_dir + "/sd.img";
+  std::error_code ec;
+  if (!std::filesystem::remove(image, ec) || ec) return;
+  std::FILE* log = std::fopen((run_dir + "/image.log").c_str(), "a");
+  if (!log) return;
+  std::fprintf(log, "sd.img removed after the run (hilt run --keep-image keeps it)\n");
+  std::fclose(log);
+}
 
 // git bisect run: 0 good, 1-124 bad, 125 skip (this commit cannot be
 // tested: its build or image failed), >127 abort (the lab is broken; going
@@ -118,6 +134,7 @@ int Run(const RunArgs& args) {
   epilogue.firmware = args.firmware;
   epilogue.started_at = started;
   EpilogueResult after = FinishRunFolder(run_dir, result.verdict, epilogue);
+  if (!args.keep_image) DropCardImage(run_dir);
   for (const Regression& r : after.regressions) {
     std::fprintf(stderr, "hilt: regression (%s): %s\n", r.kind.c_str(), r.message.c_str());
   }
@@ -135,7 +152,8 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
       "Build, image, flash, power-cycle and check one board against a suite.\n"
       "Steps: services, build, image, power off, mux to host, flash, mux to board, capture the\n"
       "console, power on, check; then always power off and mux back to the host. Writes\n"
-      "console.raw, console.log, result.json, junit.xml, build.log and flash.log to the run folder.\n"
+      "console.raw, console.log, result.json, junit.xml, report.html, build.log, image.log and\n"
+      "flash.log to the run folder (the card image sd.img only with --keep-image).\n"
       "Exit: 0 pass, 1 the board failed the suite, 2 bad usage/suite/lab config,\n"
       "3 the lab failed (build, power, mux, console, flash, a service, or SIGINT/SIGTERM).");
   cmd->add_option("--lab", args->lab, "lab config (e.g. lab/sim.yaml)")->required();
@@ -159,6 +177,8 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
                   "passing runs in the regression baseline (default 20)");
   cmd->add_option("--regression-min-samples", args->policy.min_samples,
                   "judge slow stages only with this many baseline runs (default 5)");
+  cmd->add_flag("--keep-image", args->keep_image,
+                "keep the card image sd.img (sparse, 4000 MiB apparent) in the run folder");
   cmd->add_flag("--bisect", args->bisect,
                 "exit for git bisect run: 0 good, 1 bad, 125 build or image failed (skip), "
                 "128 the lab failed (abort)");

@@ -75,10 +75,18 @@ f = open(sys.argv[1], "a"); fcntl.flock(f, fcntl.LOCK_EX); open(sys.argv[1] + ".
 }
 hold sim-1
 "$HILT" run --lab "$TMP/lab.yaml" --suite "$SUITE" --type bpi-r4 --out "$TMP/run-type" --no-history \
-  >"$TMP/run-type.out" 2>&1
+  --keep-image >"$TMP/run-type.out" 2>&1
 rc=$?
 [ $rc -eq 0 ] && grep -q "hilt: board sim-2," "$TMP/run-type.out" ||
   { echo "FAIL: --type with sim-1 held: exit $rc, want a pass on sim-2"; tail -5 "$TMP/run-type.out"; failures=$((failures + 1)); }
+# The card image stays only with --keep-image, and it is sparse: 4000 MiB
+# apparent, about 1 MiB of blocks.
+[ ! -e "$TMP/run-1/sd.img" ] && grep -q "sd.img removed after the run" "$TMP/run-1/image.log" ||
+  { echo "FAIL: a run without --keep-image kept sd.img"; failures=$((failures + 1)); }
+size=$(stat -c %s "$TMP/run-type/sd.img" 2>/dev/null || echo 0)
+kib=$(du -k "$TMP/run-type/sd.img" 2>/dev/null | cut -f1)
+[ "$size" -eq 4194304000 ] && [ "${kib:-999999}" -lt 16384 ] ||
+  { echo "FAIL: --keep-image: sd.img $size bytes, $kib KiB on disk"; failures=$((failures + 1)); }
 # Every board held: --wait bounds the wait, then exit 3 naming the busy boards.
 for i in $(seq 2 "$N"); do hold "sim-$i"; done
 "$HILT" run --lab "$TMP/lab.yaml" --suite "$SUITE" --type bpi-r4 --wait 1s --out "$TMP/run-busy" \
