@@ -12,6 +12,7 @@
 #include "harness/core/result_json.h"
 #include "harness/core/suite_loader.h"
 #include "harness/devices/clock.h"
+#include "harness/runner/build_lock.h"
 #include "harness/runner/device_factory.h"
 #include "harness/runner/lab_services.h"
 #include "harness/runner/lab_session.h"
@@ -112,7 +113,9 @@ int Run(const RunArgs& args) {
   if (!mux.ok()) return FailInRunDir(mux.status(), run_dir, suite->name, "mux");
   auto recorder = ReportRecorder::Create(run_dir, suite->name);
   if (!recorder.ok()) return FailInRunDir(recorder.status(), run_dir, suite->name, "reports");
-  RealLabSteps steps(&lab, &board, &clock, run_dir);
+  RealLabSteps real_steps(&lab, &board, &clock, run_dir);
+  // Runs of one lab share ${BUILD_DIR}: they build and image one at a time.
+  BuildLockedSteps steps(&real_steps, lab.state_dir + "/build.lock", &std::cerr);
   LabServices services(board.services, run_dir + "/services.log");
 
   RunRequest req;

@@ -18,6 +18,7 @@ done
 TMP=$(mktemp -d /tmp/hilt-many.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 export HILT_STATE_DIR=$TMP/state HILT_SIM_SPEEDUP=${HILT_SIM_SPEEDUP:-40}
+export HILT_MANY_BUILD_PAUSE=0.3
 unset HILT_SIM_FAULT HILT_STANDIN_ARGS
 bash "$SRC/tests/integration/many_boards_lab.sh" "$N" "$TMP/lab.yaml"
 SUITE=$SRC/suites/bpi-r4-sd-boot.yaml
@@ -53,6 +54,14 @@ for i, b in enumerate(boots[1:], 2):
     assert b == boots[0], f'board {i}: boot bytes differ from board 1 ({len(b)} vs {len(boots[0])} bytes)'
 print(f'{n} verdicts pass; each console.raw holds the same {len(boots[0])}-byte boot')
 PY
+# The build steps of the concurrent runs took turns (hilt's build lock):
+# steps.log alternates start, end; each step paused 0.3 s, long enough to
+# overlap without the lock.
+steps=$(tr '\n' ' ' <"$HILT_STATE_DIR/build/steps.log")
+want=$(for _ in $(seq 1 "$N"); do printf 'start end '; done)
+[ "$steps" = "$want" ] || { echo "FAIL: build steps overlapped: $steps"; failures=$((failures + 1)); }
+grep -q "is building; waiting for" "$TMP"/run-*.out ||
+  { echo "FAIL: no run said it waited for another's build"; failures=$((failures + 1)); }
 # Every board finished at about the same time: the history has every run.
 if "$HILT" history --help >/dev/null 2>&1; then
   got=$("$HILT" history --lab "$TMP/lab.yaml" --json --limit 1000 |
