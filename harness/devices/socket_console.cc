@@ -139,6 +139,9 @@ Status SocketConsole::Open() {
     Status s = TryConnect();
     if (s.ok()) return s;
     int err = errno;
+    if (ever_connected_) {
+      return Status::LabFailure(fmt::format("cannot reconnect to console {}: {}", address_.ToString(), s.message()));
+    }
     if (!Retryable(err) || std::chrono::steady_clock::now() >= deadline) {
       return Status::LabFailure(fmt::format("cannot connect to console {}: {}{}", address_.ToString(),
                                             s.message(),

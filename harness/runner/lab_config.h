@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/core/byte_cap.h"
 #include "harness/core/source_location.h"
 #include "harness/core/status.h"
 #include "harness/core/timestamp.h"
@@ -102,6 +103,13 @@ struct LabTimeouts {
   Nanos cleanup{std::chrono::seconds(20)};
 };
 
+// What a board may make hilt store, whatever it prints.
+struct LabLimits {
+  // console.raw and console.log each take the first this many bytes the
+  // console sends, then no more (the checker still sees everything).
+  uint64_t console_log = kDefaultConsoleLogCap;
+};
+
 struct LabConfig {
   std::string file;       // the YAML it came from
   std::string lab_dir;    // its folder, absolute
@@ -110,6 +118,7 @@ struct LabConfig {
   std::vector<BuildStep> build;
   std::optional<ImageConfig> image;
   LabTimeouts timeouts;
+  LabLimits limits;
 
   // The board called `name`, or the only board when `name` is empty.
   // InvalidInput naming the boards there are otherwise.

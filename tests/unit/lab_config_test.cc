@@ -55,7 +55,9 @@ TEST(LabConfigTest, LoadsBoardsBuildImageAndTimeouts) {
   EXPECT_EQ(sim.console.address, "unix:/labs/desk/state/sim/uart.sock");
   EXPECT_EQ(sim.block_device, "/labs/desk/sim/card-host");  // relative to the config
   ASSERT_EQ(sim.services.size(), 1u);
-  EXPECT_EQ(sim.services[0].run, "hilt-sim --state-dir /labs/desk/state/sim");
+  // Commands keep their ${...} for the shell, with the values assigned as
+  // quoted data in front (env_expand_test.cc runs them with hostile values).
+  EXPECT_EQ(sim.services[0].run, "STATE_DIR='/labs/desk/state'; hilt-sim --state-dir ${STATE_DIR}/sim");
   EXPECT_EQ(sim.mux.dut_command, "ctl mux dut");
   ASSERT_EQ(lab->build.size(), 1u);
   EXPECT_EQ(lab->build[0].run, "make -C src BL33=$PWD/u-boot.bin");
@@ -120,6 +122,10 @@ const std::string kBadAddress = std::string(kBoardHead) + "    console: {type: s
     "    power: {type: command, on: a, off: b}\n    mux: {type: command, host: a, dut: b}\n"
     "    block-device: /dev/sdz\n";
 
+const std::string kDecimalCap = Lab("limits: {console-log: 10MB}\n");
+const std::string kTinyCap = Lab("limits: {console-log: 10B}\n");
+const std::string kUnknownLimit = Lab("limits: {memory: 1GiB}\n");
+
 INSTANTIATE_TEST_SUITE_P(
     Mistakes, LabConfigErrorTest,
     ::testing::Values(
@@ -132,7 +138,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{kBadTimeout.c_str(), "lab.yaml:8:19", "no valid unit"},
         BadCase{kProcessNoPidfile.c_str(), "lab.yaml:5:12", "process power needs 'pidfile'"},
         BadCase{kBadAddress.c_str(), "lab.yaml:4:38", "unix:PATH or tcp:HOST:PORT"},
-        BadCase{"boards:\n  b:\n    type: x\n", "lab.yaml:3:5", "needs 'console'"}));
+        BadCase{"boards:\n  b:\n    type: x\n", "lab.yaml:3:5", "needs 'console'"},
+        BadCase{kDecimalCap.c_str(), "lab.yaml:8:23", "no valid unit (B, KiB, MiB, GiB)"},
+        BadCase{kTinyCap.c_str(), "lab.yaml:8:23", "at least 1KiB"},
+        BadCase{kUnknownLimit.c_str(), "lab.yaml:8:10", "unknown key 'memory' in limits"}));
 
 // QEMU as a board: power starts the process, the console waits for its socket.
 TEST(LabConfigTest, ProcessPowerAndAConsoleItStarts) {
@@ -179,6 +188,15 @@ TEST(EnvExpandTest, VariablesDefaultsAndEscapes) {
   EXPECT_FALSE(ExpandVars("${A", lookup).ok());
   EXPECT_FALSE(ExpandVars("${1A}", lookup).ok());
   EXPECT_FALSE(ExpandVars("${A:x}", lookup).ok());
+}
+
+TEST(LabConfigTest, ConsoleLogCapDefaultsTo256MiBAndCanBeSet) {
+  auto plain = LoadLabConfigString(Lab(""), "/l/lab.yaml");
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(plain->limits.console_log, 256ull << 20);
+  auto capped = LoadLabConfigString(Lab("limits: {console-log: 64KiB}\n"), "/l/lab.yaml");
+  ASSERT_TRUE(capped.ok()) << capped.status().ToString();
+  EXPECT_EQ(capped->limits.console_log, 64u << 10);
 }
 
 TEST(LabConfigTest, StateDirFromTheEnvironmentWhenTheConfigHasNone) {

@@ -153,5 +153,23 @@ TEST(SocketConsoleTest, TcpLoopback) {
   ::close(lfd);
 }
 
+TEST(SocketConsoleTest, AReopenAfterTheServerWentAwayTriesOnce) {
+  // The capture thread reopens with its own back-off and must stay stoppable:
+  // a reopen may not sit in the 10 s first-connect retry.
+  std::string path = SockPath() + "_reopen";
+  int lfd = ListenUnix(path);
+  ASSERT_GE(lfd, 0);
+  SocketConsole console(*SocketAddress::Parse("unix:" + path), 10s);
+  ASSERT_TRUE(console.Open().ok());
+  ::close(lfd);
+  ::unlink(path.c_str());  // the adapter re-enumerates: no endpoint for now
+  console.Close();
+  auto start = std::chrono::steady_clock::now();
+  Status s = console.Open();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("cannot reconnect"), std::string::npos) << s.message();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+}
+
 }  // namespace
 }  // namespace hilt
