@@ -12,7 +12,11 @@ namespace hilt {
 
 ConsoleCapture::ConsoleCapture(Console* console, Clock* clock, std::string raw_path,
                                ConsoleCaptureOptions options)
-    : console_(console), clock_(clock), raw_path_(std::move(raw_path)), options_(options) {}
+    : console_(console),
+      clock_(clock),
+      raw_path_(std::move(raw_path)),
+      options_(options),
+      raw_cap_(options.max_raw_bytes) {}
 
 ConsoleCapture::~ConsoleCapture() {
   Stop();
@@ -113,7 +117,7 @@ void ConsoleCapture::Deliver(std::string bytes, Nanos t) {
   // and console.raw must stay an exact prefix of what the board sent.
   if (raw_fd_ >= 0 && !raw_failed_.load()) {
     const char* p = bytes.data();
-    size_t left = bytes.size();
+    size_t left = static_cast<size_t>(raw_cap_.Admit(bytes.size()));
     while (left > 0) {
       ssize_t n = ::write(raw_fd_, p, left);
       if (n < 0 && errno == EINTR) continue;

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "harness/runner/board_lock.h"
@@ -30,6 +31,23 @@ struct LabSession {
 StatusOr<std::unique_ptr<LabSession>> OpenLabSession(const std::string& lab_path,
                                                      const std::string& board_name, Nanos wait,
                                                      const std::atomic<bool>* cancel);
+
+// Which board a command wants: `name` (that one), else the first free board
+// of `type`, else (both empty) the lab's only board.
+struct BoardChoice {
+  std::string name;
+  std::string type;
+};
+
+// The same with a choice of board. With a type, each board of the type is
+// tried in the lab config's order without waiting and the first free one is
+// taken; when all are busy it polls until one frees up or `wait` has passed
+// (then LabFailure naming every holder), saying once on `progress` that it
+// waits. Cancelled when *cancel becomes true.
+StatusOr<std::unique_ptr<LabSession>> OpenLabSession(const std::string& lab_path,
+                                                     const BoardChoice& choice, Nanos wait,
+                                                     const std::atomic<bool>* cancel,
+                                                     std::ostream* progress = nullptr);
 
 // "20240501T101500Z": UTC, sortable, safe in file names.
 std::string UtcStamp();

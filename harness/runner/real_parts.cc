@@ -206,7 +206,7 @@ Status RealLabSteps::Flash(const std::string& image_path, const std::string& dev
 StatusOr<std::unique_ptr<ConsoleSession>> RealLabSteps::StartConsole(const std::string& raw_path) {
   auto console = MakeConsole(*board_);
   if (!console.ok()) return console.status();
-  return StartCaptureSession(std::move(*console), clock_, raw_path);
+  return StartCaptureSession(std::move(*console), clock_, raw_path, lab_->limits.console_log);
 }
 
 StatusOr<std::unique_ptr<BootCheck>> RealLabSteps::MakeChecker(const Suite& suite) {

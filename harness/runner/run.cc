@@ -230,7 +230,7 @@ class RunMachine {
   // Runs on every exit path; keeps the first error and records later ones.
   RunResult Cleanup(Status status) {
     RunResult result;
-    std::vector<std::string> infra, gaps;
+    std::vector<std::string> infra, gaps, notes;
     if (!status.ok()) {
       result.stopped_at = step_;
       Say("stopped at " + step_ + ": " + status.message());
@@ -263,6 +263,7 @@ class RunMachine {
         (void)s;  // nothing can be typed any more; the bytes are logged
         gaps = console_->Gaps();
         for (const std::string& gap : gaps) infra.push_back("console gap: " + gap);
+        notes = console_->Notes();
       }
     } catch (const std::exception& e) {
       infra.push_back(std::string("cleanup: internal error: ") + e.what());
@@ -308,6 +309,10 @@ class RunMachine {
                                                        : kExitLabFailed;
     }
     for (auto& e : infra) v.infra_errors.push_back(e);
+    for (auto& n : notes) {
+      Say("note: " + n);
+      v.notes.push_back(n);
+    }
     if (status.ok() && !infra.empty() && v.outcome == Outcome::kPass) {
       // The board passed but the lab is in an unknown state: someone must look.
       v.outcome = Outcome::kError;

@@ -111,6 +111,29 @@ TEST(ConsoleCaptureTest, BytesAlreadyOnTheirWayAreReadAtStop) {
   EXPECT_EQ(Join(chunks), want);
 }
 
+TEST(ConsoleCaptureTest, RawFileStopsAtItsCapTheCheckerStillGetsEverything) {
+  FakeConsole console;
+  ManualClock clock;
+  auto raw = RawPath();
+  ConsoleCaptureOptions options;
+  options.max_raw_bytes = 10;
+  ConsoleCapture cap(&console, &clock, raw.string(), options);
+  ASSERT_TRUE(cap.Start().ok());
+  console.Push({"0123456"});
+  console.Push({"789abcdef"});
+  console.Push({"ghij"});
+  auto chunks = DrainUntil(cap, 20);
+  cap.Stop();
+  EXPECT_EQ(Join(chunks), "0123456789abcdefghij");
+  EXPECT_EQ(ReadFile(raw), "0123456789");  // exactly the first 10 bytes, nothing after
+  EXPECT_EQ(cap.raw_cap().admitted(), 10u);
+  EXPECT_EQ(cap.raw_cap().dropped(), 10u);
+  EXPECT_EQ(cap.raw_cap().Note("console.raw"),
+            "console.raw capped at 10 bytes of console output (lab limits.console-log); the 10 bytes the "
+            "board sent after that were not written");
+  EXPECT_TRUE(cap.raw_status().ok());  // a cap is not a lab failure
+}
+
 TEST(ConsoleCaptureTest, VanishingConsoleIsReopenedGapRecordedNoByteLost) {
   FakeConsole console;
   ManualClock clock;
