@@ -56,7 +56,11 @@ void AddLintCommand(CLI::App& app, int* exit_code) {
   auto files = std::make_shared<std::vector<std::string>>();
   auto labs = std::make_shared<std::vector<std::string>>();
   cmd->add_option("FILE", *files, "suite files or lab configs (YAML) to validate");
-  cmd->add_option("--lab", *labs, "lab config to validate (also recognised as FILE by its 'boards:')");
+  // One value per --lab: without this CLI11 lets a vector option swallow the
+  // words after it, so `--lab A SUITE` linted SUITE as a lab config.
+  cmd->add_option("--lab", *labs,
+                  "lab config to validate; repeat for more (also recognised as FILE by its 'boards:')")
+      ->allow_extra_args(false);
   cmd->callback([files, labs, exit_code] {
     int rc = kExitPass;
     if (files->empty() && labs->empty()) {

@@ -12,7 +12,9 @@
 #include "harness/core/result_json.h"
 #include "harness/core/suite_loader.h"
 #include "harness/devices/clock.h"
+#include "harness/runner/build_lock.h"
 #include "harness/runner/device_factory.h"
+#include "harness/runner/drill_point.h"
 #include "harness/runner/lab_services.h"
 #include "harness/runner/lab_session.h"
 #include "harness/runner/real_parts.h"
@@ -30,13 +32,30 @@ struct RunArgs {
   std::string suite;
   std::string out;
   std::string board;
+  std::string type;           // first free board of this type
   std::string wait = "0s";
   std::string db;             // history database (default <state-dir>/history.sqlite)
   bool no_history = false;
   std::string firmware;       // revision recorded in the history and the report
   RegressionPolicy policy;
   bool bisect = false;        // exit 0 good, 1 bad, 125 build failed, 128 lab fault
+  bool keep_image = false;    // keep sd.img in the run folder
 };
+
+// The card image is written to the board before the boot and needed by
+// nothing after it: replay and repro read the console, history the results,
+// and image.log names every part with its sha256. Though sparse (~1 MB on
+// disk), it is 4000 MiB to any tool that does not know holes: a CI artifact
+// upload, a plain cp, a zip. So a run folder does not keep it by default.
+void DropCardImage(const std::string& run_dir) {
+  const std::string image = run_dir + "/sd.img";
+  std::error_code ec;
+  if (!std::filesystem::remove(image, ec) || ec) return;
+  std::FILE* log = std::fopen((run_dir + "/image.log").c_str(), "a");
+  if (!log) return;
+  std::fprintf(log, "sd.img removed after the run (hilt run --keep-image keeps it)\n");
+  std::fclose(log);
+}
 
 // git bisect run: 0 good, 1-124 bad, 125 skip (this commit cannot be
 // tested: its build or image failed), >127 abort (the lab is broken; going
@@ -73,8 +92,9 @@ int Run(const RunArgs& args) {
 
   ScopedCancelOnSignals signals;
   std::atomic<bool>* cancel = CancelFlag();
-  auto session = OpenLabSession(args.lab, args.board, *wait, cancel);
+  auto session = OpenLabSession(args.lab, BoardChoice{args.board, args.type}, *wait, cancel, &std::cerr);
   if (!session.ok()) return Fail(session.status());
+  DrillPoint("locked", cancel);
   const LabConfig& lab = (*session)->lab;
   const BoardConfig& board = *(*session)->board;
 
@@ -95,7 +115,9 @@ int Run(const RunArgs& args) {
   if (!mux.ok()) return FailInRunDir(mux.status(), run_dir, suite->name, "mux");
   auto recorder = ReportRecorder::Create(run_dir, suite->name, lab.limits.console_log);
   if (!recorder.ok()) return FailInRunDir(recorder.status(), run_dir, suite->name, "reports");
-  RealLabSteps steps(&lab, &board, &clock, run_dir);
+  RealLabSteps real_steps(&lab, &board, &clock, run_dir);
+  // Runs of one lab share ${BUILD_DIR}: they build and image one at a time.
+  BuildLockedSteps steps(&real_steps, lab.state_dir + "/build.lock", &std::cerr);
   LabServices services(board.services, run_dir + "/services.log");
 
   RunRequest req;
@@ -105,6 +127,7 @@ int Run(const RunArgs& args) {
   req.run_dir = run_dir;
   req.cancel = cancel;
   req.progress = &std::cerr;
+  req.recover_from = (*session)->recover_from;
   RunDeps deps{&clock, power->get(), mux->get(), &steps, recorder->get(),
                board.services.empty() ? nullptr : &services};
   const int64_t started = static_cast<int64_t>(std::time(nullptr));
@@ -116,7 +139,11 @@ int Run(const RunArgs& args) {
   epilogue.suite = suite->name;
   epilogue.firmware = args.firmware;
   epilogue.started_at = started;
+  // result.json is written: a signal from here on no longer changes the
+  // verdict; the history and report.html are finished quickly regardless.
+  DrillPoint("epilogue", cancel);
   EpilogueResult after = FinishRunFolder(run_dir, result.verdict, epilogue);
+  if (!args.keep_image) DropCardImage(run_dir);
   for (const Regression& r : after.regressions) {
     std::fprintf(stderr, "hilt: regression (%s): %s\n", r.kind.c_str(), r.message.c_str());
   }
@@ -134,16 +161,21 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
       "Build, image, flash, power-cycle and check one board against a suite.\n"
       "Steps: services, build, image, power off, mux to host, flash, mux to board, capture the\n"
       "console, power on, check; then always power off and mux back to the host. Writes\n"
-      "console.raw, console.log, result.json, junit.xml, build.log and flash.log to the run folder.\n"
+      "console.raw, console.log, result.json, junit.xml, report.html, build.log, image.log and\n"
+      "flash.log to the run folder (the card image sd.img only with --keep-image).\n"
       "Exit: 0 pass, 1 the board failed the suite, 2 bad usage/suite/lab config,\n"
       "3 the lab failed (build, power, mux, console, flash, a service, or SIGINT/SIGTERM).");
   cmd->add_option("--lab", args->lab, "lab config (e.g. lab/sim.yaml)")->required();
   cmd->add_option("--suite", args->suite, "suite YAML (e.g. suites/bpi-r4-sd-boot.yaml)")->required();
   cmd->add_option("--out", args->out,
                   "run folder (default <state-dir>/runs/<board>-<suite>-<UTC time>)");
-  cmd->add_option("--board", args->board, "board of the lab (default: its only board)");
+  CLI::Option* board = cmd->add_option("--board", args->board, "board of the lab (default: its only board)");
+  cmd->add_option("--type", args->type,
+                  "the first free board of this type (e.g. bpi-r4), tried in the lab config's order")
+      ->excludes(board);
   cmd->add_option("--wait", args->wait,
-                  "wait this long for a busy board (e.g. 10m) instead of failing at once");
+                  "wait this long for a busy board, or with --type for any board of the type to\n"
+                  "free up (e.g. 10m), instead of failing at once");
   cmd->add_option("--db", args->db, "run history database (default <state-dir>/history.sqlite)");
   cmd->add_flag("--no-history", args->no_history, "do not record the run in the history");
   cmd->add_option("--firmware", args->firmware,
@@ -154,6 +186,8 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
                   "passing runs in the regression baseline (default 20)");
   cmd->add_option("--regression-min-samples", args->policy.min_samples,
                   "judge slow stages only with this many baseline runs (default 5)");
+  cmd->add_flag("--keep-image", args->keep_image,
+                "keep the card image sd.img (sparse, 4000 MiB apparent) in the run folder");
   cmd->add_flag("--bisect", args->bisect,
                 "exit for git bisect run: 0 good, 1 bad, 125 build or image failed (skip), "
                 "128 the lab failed (abort)");

@@ -61,6 +61,8 @@ struct ConsoleCaptureOptions {
   Nanos reopen_initial = std::chrono::milliseconds(50);
   Nanos reopen_max = std::chrono::seconds(1);
   uint64_t max_queued_bytes = 64ull << 20;
+  // At Stop, reads on until the console is quiet for 20 ms, at most this long.
+  Nanos final_drain = std::chrono::milliseconds(500);
   // console.raw takes this many bytes, then no more (0: no cap). The
   // checker still gets every byte: the cap bounds the disk, not the verdict.
   uint64_t max_raw_bytes = 0;
@@ -111,6 +113,7 @@ class ConsoleCapture final : public ChunkSource {
   std::atomic<int64_t> origin_ns_{0};
   std::atomic<uint64_t> bytes_received_{0};
   std::atomic<uint64_t> lost_total_{0};
+  std::atomic<bool> raw_failed_{false};  // console.raw is written no more
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

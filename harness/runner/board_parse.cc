@@ -35,7 +35,8 @@ StatusOr<ConsoleConfig> ParseConsole(const LabParser& p, const YAML::Node& n) {
       c.baud = static_cast<unsigned>(*baud);
     }
   } else if (c.type == "socket") {
-    HILT_RETURN_IF_ERROR(doc.CheckMap(n, "socket console", {"type", "address"}));
+    HILT_RETURN_IF_ERROR(doc.CheckMap(n, "socket console", {"type", "address", "started-by-power"}));
+    HILT_ASSIGN(c.started_by_power, p.OptBool(n, "started-by-power", "console started-by-power", false));
     HILT_RETURN_IF_ERROR(p.Require(n, "address", "socket console"));
     HILT_ASSIGN(c.address, p.Str(n["address"], "console address"));
     if (c.address.rfind("unix:", 0) != 0 && c.address.rfind("tcp:", 0) != 0) {
@@ -64,8 +65,19 @@ StatusOr<PowerConfig> ParsePower(const LabParser& p, const YAML::Node& n) {
     HILT_RETURN_IF_ERROR(p.Require(n, "off", "command power"));
     HILT_ASSIGN(pw.on_command, p.Command(n["on"], "power on command"));
     HILT_ASSIGN(pw.off_command, p.Command(n["off"], "power off command"));
+  } else if (pw.type == "process") {
+    HILT_RETURN_IF_ERROR(doc.CheckMap(n, "process power",
+                                      {"type", "run", "pidfile", "ready", "log", "stop-grace", "off-time"}));
+    HILT_RETURN_IF_ERROR(p.Require(n, "run", "process power"));
+    HILT_RETURN_IF_ERROR(p.Require(n, "pidfile", "process power"));
+    HILT_ASSIGN(pw.run_command, p.Command(n["run"], "power run command"));
+    HILT_ASSIGN(pw.pidfile, p.Path(n["pidfile"], "power pidfile"));
+    if (n["ready"].IsDefined()) HILT_ASSIGN(pw.ready_path, p.Path(n["ready"], "power ready"));
+    pw.log_path = pw.pidfile + ".log";
+    if (n["log"].IsDefined()) HILT_ASSIGN(pw.log_path, p.Path(n["log"], "power log"));
+    HILT_ASSIGN(pw.stop_grace, p.OptDuration(n, "stop-grace", "power stop-grace", pw.stop_grace));
   } else {
-    return doc.Error(n["type"], "power type must be gpio or command, not '" + pw.type + "'");
+    return doc.Error(n["type"], "power type must be gpio, command or process, not '" + pw.type + "'");
   }
   HILT_ASSIGN(pw.off_time, p.OptDuration(n, "off-time", "power off-time", pw.off_time));
   return pw;

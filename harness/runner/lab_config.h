@@ -26,6 +26,9 @@ struct ConsoleConfig {
   std::string path;     // serial: the tty (e.g. /dev/serial/by-id/usb-FTDI_...)
   std::string address;  // socket: "unix:/path" or "tcp:host:port"
   unsigned baud = 115200;
+  // socket: its server is started by power on (QEMU), after hilt opened the
+  // console; hilt connects as soon as it appears.
+  bool started_by_power = false;
   SourceLocation where;
 };
 
@@ -37,9 +40,12 @@ struct GpioLineConfig {
 };
 
 struct PowerConfig {
-  std::string type;  // "gpio" or "command"
+  std::string type;  // "gpio", "command" or "process"
   GpioLineConfig gpio;
   std::string on_command, off_command;  // command: run with sh -c
+  // process: the board is this `sh -c` line (QEMU), running while powered.
+  std::string run_command, pidfile, ready_path, log_path;
+  Nanos stop_grace{std::chrono::seconds(3)};
   Nanos off_time{std::chrono::seconds(1)};  // off before on, so rails drain
   SourceLocation where;
 };

@@ -22,8 +22,9 @@
 #   HILT_UBOOT_CONFIG   extra Kconfig lines (space separated), default the
 #                       seed's "CONFIG_FIT=n CONFIG_USE_DEFAULT_ENV_FILE=n"
 #   HILT_UBOOT_LOCALVERSION  appended to U-Boot's version (CONFIG_LOCALVERSION),
-#                       default "-hilt-" and the first 8 hex digits of the
-#                       cache key, so the banner names the build; "" for none.
+#                       default none: the plain "U-Boot 2024.04 (...)" banner;
+#                       "auto" for "-hilt-" and the first 8 hex digits of the
+#                       cache key, so the banner names the build.
 #   HILT_TFA_FLAGS      default "PLAT=mt7988 BOOT_DEVICE=sdmmc USE_MKIMAGE=1 DRAM_USE_COMB=1"
 #   CROSS_COMPILE       default aarch64-linux-gnu-
 #   HILT_BUILD_JOBS     default $(nproc)
@@ -187,7 +188,7 @@ manifest() {
   for p in "${UBOOT_PATCHES[@]}"; do printf 'u-boot patch %s\n' "$(sha256sum <"$p" | cut -d' ' -f1)"; done
   for p in "${TFA_PATCHES[@]}"; do printf 'tf-a patch %s\n' "$(sha256sum <"$p" | cut -d' ' -f1)"; done
   printf 'defconfig %s\nconfig %s\ntfa-flags %s\n' "$DEFCONFIG" "$UBOOT_CONFIG" "$TFA_FLAGS"
-  printf 'localversion %s\n' "${HILT_UBOOT_LOCALVERSION-default}"
+  printf 'localversion %s\n' "${HILT_UBOOT_LOCALVERSION-}"
   printf 'cross-compile %s\nSOURCE_DATE_EPOCH %s\n' "$CROSS_COMPILE" "${SOURCE_DATE_EPOCH:-auto}"
   printf 'compiler %s\n' "$("${CROSS_COMPILE}gcc" --version | head -n 1)"
   printf 'host-compiler %s\n' "$(gcc --version | head -n 1)"
@@ -196,7 +197,11 @@ manifest() {
 MANIFEST=$(manifest)
 KEY=$(sha256sum <<<"$MANIFEST" | cut -d' ' -f1)
 ENTRY=$CACHE/$KEY
-LOCALVERSION=${HILT_UBOOT_LOCALVERSION--hilt-${KEY:0:8}}
+if [[ ${HILT_UBOOT_LOCALVERSION-} == auto ]]; then
+  LOCALVERSION=-hilt-${KEY:0:8}
+else
+  LOCALVERSION=${HILT_UBOOT_LOCALVERSION-}
+fi
 [[ $LOCALVERSION =~ ^[A-Za-z0-9._+-]{0,32}$ ]] ||
   die "HILT_UBOOT_LOCALVERSION='$LOCALVERSION' must be up to 32 of A-Z a-z 0-9 . _ + -"
 
@@ -247,11 +252,14 @@ step() { # DESCRIPTION COMMAND...: runs it into the log; on failure, shows why
   local what=$1; shift
   printf '\n### %s\n### %s\n' "$what" "$*" >>"$LOG"
   if ! "$@" >>"$LOG" 2>&1; then
+    # The failing command last: a runner that shows only the end of this
+    # output (hilt run shows 15 lines) still names it.
     {
-      printf 'firmware: FAILED: %s\n' "$what"
-      printf 'firmware: command: %s\n' "$*"
       printf 'firmware: last 30 lines of the build log:\n'
       tail -n 30 "$LOG"
+      [[ -z $(tail -c 1 "$LOG") ]] || echo # a full disk can cut the last line
+      printf 'firmware: FAILED: %s\n' "$what"
+      printf 'firmware: command: %s\n' "$*"
     } >&2
     exit 1
   fi

@@ -88,6 +88,57 @@ if [[ -z ${HILT_TEST_FIRMWARE_CACHE:-} ]]; then
   done
 fi
 
+# --- the same bad input through `hilt run --lab lab/sim.yaml` ----------------------
+# Each is exit 3 (the lab failed, not the board), stopped at `build`, with
+# the recipe's reason in hilt's message; the outputs of an earlier build,
+# planted in ${BUILD_DIR}/firmware, never reach the card (no flash). ~1 s each.
+BIN=$(dirname "$HILT")
+if "$HILT" run --help >/dev/null 2>&1 && [[ -x $BIN/hilt-sim ]]; then
+  export HILT_SIM=$BIN/hilt-sim HILT_SIM_SPEEDUP=40
+  run_bad() { # NAME WANT-REGEX [--lab LAB] VAR=VALUE...
+    local name=$1 want=$2 lab=$SRC_DIR/lab/sim.yaml rc=0 start=$SECONDS; shift 2
+    if [[ $1 == --lab ]]; then lab=$2; shift 2; fi
+    local state=$TMP/bad-state-$name
+    mkdir -p "$state/build/firmware"
+    printf 'stale' >"$state/build/firmware/bl2.img"
+    printf 'stale' >"$state/build/firmware/fip.bin"
+    env "$@" HILT_STATE_DIR="$state" "$HILT" run --lab "$lab" --suite "$SRC_DIR/suites/bpi-r4-sd-boot.yaml" \
+      --out "$TMP/bad-run-$name" --no-history >"$TMP/bad-run-$name.out" 2>&1 || rc=$?
+    [[ $rc -eq 3 ]] || { tail -n 20 "$TMP/bad-run-$name.out"; fail "hilt run $name: exit $rc, want 3"; }
+    local msg
+    msg=$(grep -A 40 '^hilt: verdict error at build: build step' "$TMP/bad-run-$name.out") ||
+      { tail -n 20 "$TMP/bad-run-$name.out"; fail "hilt run $name: not a build error"; }
+    grep -Eq -- "$want" <<<"$msg" || { echo "$msg"; fail "hilt run $name: the message lacks /$want/"; }
+    [[ ! -e $TMP/bad-run-$name/flash.log ]] || fail "hilt run $name: flashed the card after a failed build"
+    echo "ok: hilt run $name: exit 3 at build in $((SECONDS - start)) s: $(grep -Eo -m1 -- "$want" <<<"$msg")"
+  }
+  run_bad missing-src 'HILT_FIRMWARE_SRC=/nonexistent is not a folder' HILT_FIRMWARE_SRC=/nonexistent
+  # Git builds: a copy of the lab whose --default-src folders do not exist.
+  mkdir -p "$TMP/lab"
+  cp "$SRC_DIR/lab/sim.yaml" "$TMP/lab/" && cp -r "$SRC_DIR/lab/layouts" "$TMP/lab/"
+  run_bad no-network 'cannot fetch [0-9a-f]+ from https://127.0.0.1:9/' --lab "$TMP/lab/sim.yaml" \
+    -u HILT_FIRMWARE_SRC HILT_FIRMWARE_RECIPE="$RECIPE" HILT_UBOOT_GIT=https://127.0.0.1:9/u-boot.git HILT_GIT_TIMEOUT=20
+  # PATH without the cross compiler: every other tool still there.
+  mkdir -p "$TMP/path"
+  for f in /usr/local/bin/* /usr/bin/* /bin/*; do
+    b=${f##*/}
+    [[ $b == aarch64-linux-gnu-* || -e $TMP/path/$b ]] || ln -s "$f" "$TMP/path/$b"
+  done
+  run_bad no-compiler 'cross compiler aarch64-linux-gnu-gcc not found in PATH' PATH="$TMP/path"
+  run_bad bad-patch-file "HILT_UBOOT_PATCHES: patch file '$TMP/nope.patch' does not exist" HILT_UBOOT_PATCHES="$TMP/nope.patch"
+  # A disk that fills up while unpacking: the failing command is named.
+  if mount -t tmpfs -o size=40m tmpfs "$TMP/tiny" 2>/dev/null; then
+    run_bad full-disk 'FAILED: unpack u-boot-' HILT_CACHE_DIR="$TMP/tiny" HILT_FIRMWARE_MIN_FREE_MB=0
+    grep -A 40 '^hilt: verdict error at build' "$TMP/bad-run-full-disk.out" | grep -q 'No space left on device' ||
+      { umount "$TMP/tiny"; fail "full disk: hilt's message lacks the log's 'No space left on device'"; }
+    grep -q 'firmware: command: tar -xf' "$TMP/bad-run-full-disk.out" || { umount "$TMP/tiny"; fail "full disk: the failing tar is not named"; }
+    [[ -z $(ls -A "$TMP/tiny") ]] || { umount "$TMP/tiny"; fail "full disk (hilt run): temp build left behind"; }
+    umount "$TMP/tiny"
+  fi
+else
+  echo "note: no hilt run / hilt-sim; bad input through hilt run is not checked"
+fi
+
 # --- the real build -------------------------------------------------------------
 OUT=$TMP/out
 start=$SECONDS
@@ -111,9 +162,10 @@ fi
 cat "$TMP/facts"
 fact() { sed -n "s/^build\.$1=//p" "$TMP/facts"; }
 banner=$(fact uboot_banner) prompt=$(fact uboot_prompt) tfa=$(fact tfa_version_string)
-# The banner names the build: "-hilt-" and the start of the cache key.
+# The plain banner by default, as a manual build of the same sources prints
+# (HILT_UBOOT_LOCALVERSION=auto would add "-hilt-<key>").
 key=$(sed -n 's/^firmware: \(built\|cached\) \([0-9a-f]*\) .*/\2/p' "$TMP/build1.out")
-[[ $banner == "U-Boot 2024.04-hilt-${key:0:8} ("* ]] || fail "banner '$banner' (key $key)"
+[[ $banner == "U-Boot 2024.04 ("* ]] || fail "banner '$banner' (key $key): not the plain banner"
 [[ $prompt == "BPI-R4> " ]] || fail "prompt '$prompt'"
 [[ $(fact tfa_version) == 2.9* ]] || fail "tfa_version '$(fact tfa_version)'"
 # (strings into files: grep -q would stop reading early, a SIGPIPE under pipefail)

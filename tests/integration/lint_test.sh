@@ -59,6 +59,23 @@ lint "$HILT_SOURCE_DIR/lab/sim.yaml"
 printf 'boards:\n  b1:\n    type: bpi-r4\n    colour: red\n' >"$tmp/lab.yaml"
 lint "$tmp/lab.yaml"
 [ "$rc" -eq 2 ] && grep -q "lab.yaml:4:5: unknown key 'colour'" <<<"$err" || fail "bad lab config: exit $rc, $err"
+# --lab takes one value per flag: the suites after it stay suites (CLI11
+# once let `--lab A SUITE` read SUITE as a lab config), in either order.
+cp "$HILT_SOURCE_DIR/lab/sim.yaml" "$tmp/lab-a.yaml"
+cp "$HILT_SOURCE_DIR/lab/sim-standins.yaml" "$tmp/lab-b.yaml"
+lint --lab "$tmp/lab-a.yaml" --lab "$tmp/lab-b.yaml" "$suites/bpi-r4-sd-boot.yaml" "$suites/uboot-commands.yaml"
+[ "$rc" -eq 0 ] || fail "two --lab and two suites: exit $rc, $err"
+grep -q "lab-a.yaml: ok (lab config" <<<"$out" && grep -q "lab-b.yaml: ok (lab config" <<<"$out" ||
+  fail "two --lab: both labs linted as labs: $out"
+grep -qxF "$suites/bpi-r4-sd-boot.yaml: ok (6 stages, 0 tests)" <<<"$out" &&
+  grep -qxF "$suites/uboot-commands.yaml: ok (6 stages, 5 tests)" <<<"$out" ||
+  fail "two --lab: suites after them linted as suites: $out"
+lint "$suites/uboot-commands.yaml" --lab "$tmp/lab-a.yaml" "$suites/bpi-r4-sd-boot.yaml"
+[ "$rc" -eq 0 ] && grep -qxF "$suites/bpi-r4-sd-boot.yaml: ok (6 stages, 0 tests)" <<<"$out" ||
+  fail "suite, --lab, suite: exit $rc, $out $err"
+# A suite given as --lab is still judged as a lab config: exit 2.
+lint --lab "$suites/bpi-r4-sd-boot.yaml"
+[ "$rc" -eq 2 ] || fail "a suite as --lab: exit $rc, want 2"
 head -c 4096 /dev/urandom >"$tmp/noise.yaml"
 lint "$tmp/noise.yaml"
 [ "$rc" -eq 2 ] || fail "random bytes: exit $rc, want 2"

@@ -1,9 +1,8 @@
 #!/bin/bash
 # many_boards_lab.sh N FILE: writes a lab config with N simulated BPI-R4s,
 # sim-1 … sim-N, each its own hilt-sim (own card, UART socket, control
-# socket) under ${STATE_DIR}/sim-I, sharing one stand-in firmware build. The
-# build step holds a flock and builds once, since concurrent runs of one lab
-# share ${BUILD_DIR}. Used by many_boards_test.sh and tests/bench/many_boards.sh.
+# socket) under ${STATE_DIR}/sim-I, sharing one stand-in firmware build in
+# ${BUILD_DIR} (hilt serializes the build steps of a lab's runs). Used by many_boards_test.sh and tests/bench/many_boards.sh.
 set -eu
 n=$1 out=$2
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,10 +37,15 @@ YAML
   done
   cat <<YAML
 build:
+  # Builds once: hilt holds the lab's build lock, so the runs take turns
+  # here. steps.log records each step's start and end (with a pause of
+  # HILT_MANY_BUILD_PAUSE seconds) for the test to see that they never overlap.
   - name: standins
     run: >-
-      mkdir -p \${BUILD_DIR} && flock \${BUILD_DIR}/standins.lock sh -c
-      '[ -s \${BUILD_DIR}/standins/fip.bin ] || $src/fixtures/firmware/make-standins.sh \${BUILD_DIR}/standins'
+      mkdir -p \${BUILD_DIR} && echo start >>\${BUILD_DIR}/steps.log &&
+      sleep \${HILT_MANY_BUILD_PAUSE:-0} &&
+      { [ -s \${BUILD_DIR}/standins/fip.bin ] || $src/fixtures/firmware/make-standins.sh \${BUILD_DIR}/standins; } &&
+      echo end >>\${BUILD_DIR}/steps.log
     outputs: {bl2: '\${BUILD_DIR}/standins/bl2.img', fip: '\${BUILD_DIR}/standins/fip.bin'}
     timeout: 2m
 image:
