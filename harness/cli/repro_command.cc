@@ -64,7 +64,7 @@ RunResult OneRun(const LabConfig& lab, const BoardConfig& board, const Suite& su
   if (!power.ok()) return lab_error(power.status(), "power");
   auto mux = MakeSdMux(board, lab.timeouts);
   if (!mux.ok()) return lab_error(mux.status(), "mux");
-  auto recorder = ReportRecorder::Create(run_dir, suite.name);
+  auto recorder = ReportRecorder::Create(run_dir, suite.name, lab.limits.console_log);
   if (!recorder.ok()) return lab_error(recorder.status(), "reports");
   RealLabSteps steps(&lab, &board, &clock, run_dir);
   LabServices services(board.services, run_dir + "/services.log");

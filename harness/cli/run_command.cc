@@ -14,6 +14,7 @@
 #include "harness/devices/clock.h"
 #include "harness/runner/build_lock.h"
 #include "harness/runner/device_factory.h"
+#include "harness/runner/drill_point.h"
 #include "harness/runner/lab_services.h"
 #include "harness/runner/lab_session.h"
 #include "harness/runner/real_parts.h"
@@ -93,6 +94,7 @@ int Run(const RunArgs& args) {
   std::atomic<bool>* cancel = CancelFlag();
   auto session = OpenLabSession(args.lab, BoardChoice{args.board, args.type}, *wait, cancel, &std::cerr);
   if (!session.ok()) return Fail(session.status());
+  DrillPoint("locked", cancel);
   const LabConfig& lab = (*session)->lab;
   const BoardConfig& board = *(*session)->board;
 
@@ -111,7 +113,7 @@ int Run(const RunArgs& args) {
   if (!power.ok()) return FailInRunDir(power.status(), run_dir, suite->name, "power");
   auto mux = MakeSdMux(board, lab.timeouts);
   if (!mux.ok()) return FailInRunDir(mux.status(), run_dir, suite->name, "mux");
-  auto recorder = ReportRecorder::Create(run_dir, suite->name);
+  auto recorder = ReportRecorder::Create(run_dir, suite->name, lab.limits.console_log);
   if (!recorder.ok()) return FailInRunDir(recorder.status(), run_dir, suite->name, "reports");
   RealLabSteps real_steps(&lab, &board, &clock, run_dir);
   // Runs of one lab share ${BUILD_DIR}: they build and image one at a time.
@@ -125,6 +127,7 @@ int Run(const RunArgs& args) {
   req.run_dir = run_dir;
   req.cancel = cancel;
   req.progress = &std::cerr;
+  req.recover_from = (*session)->recover_from;
   RunDeps deps{&clock, power->get(), mux->get(), &steps, recorder->get(),
                board.services.empty() ? nullptr : &services};
   const int64_t started = static_cast<int64_t>(std::time(nullptr));
@@ -136,6 +139,9 @@ int Run(const RunArgs& args) {
   epilogue.suite = suite->name;
   epilogue.firmware = args.firmware;
   epilogue.started_at = started;
+  // result.json is written: a signal from here on no longer changes the
+  // verdict; the history and report.html are finished quickly regardless.
+  DrillPoint("epilogue", cancel);
   EpilogueResult after = FinishRunFolder(run_dir, result.verdict, epilogue);
   if (!args.keep_image) DropCardImage(run_dir);
   for (const Regression& r : after.regressions) {

@@ -60,6 +60,7 @@ BootChecker::BootChecker(const Suite& suite, CheckerOptions options)
           fmt::format("{}: the fail patterns are too large to compile together", suite.file));
     }
   }
+  if (status.ok() && global_) BuildPrefilter();
   block_safe_ = options_.block_matching && status.ok();
   if (block_safe_ && global_) {
     global_block_ = std::make_unique<RE2::Set>(ConsoleRegexOptions(), RE2::UNANCHORED);
@@ -70,7 +71,20 @@ BootChecker::BootChecker(const Suite& suite, CheckerOptions options)
       }
     }
     if (block_safe_ && !global_block_->Compile()) block_safe_ = false;
-    if (!block_safe_) global_block_.reset();
+    if (block_safe_ && unfiltered_) {
+      unfiltered_block_ = std::make_unique<RE2::Set>(ConsoleRegexOptions(), RE2::UNANCHORED);
+      size_t i = 0;
+      for (const auto* list : {&suite.fail, &suite.repeat_fails}) {
+        for (const Pattern& p : *list) {
+          if (!prefilter_->filtered(i++)) unfiltered_block_->Add(BlockRegex(p.regex), nullptr);
+        }
+      }
+      if (!unfiltered_block_->Compile()) block_safe_ = false;
+    }
+    if (!block_safe_) {
+      global_block_.reset();
+      unfiltered_block_.reset();
+    }
   }
   if (block_safe_) block_.reserve(kBlockBytes + LineSplitter::kMaxLineBytes + 1);
   repeat_seen_.resize(suite.repeat_fails.size());
@@ -82,6 +96,37 @@ BootChecker::BootChecker(const Suite& suite, CheckerOptions options)
 }
 
 BootChecker::~BootChecker() = default;
+
+void BootChecker::BuildPrefilter() {
+  std::vector<std::string> regexes;
+  for (const auto* list : {&suite_.fail, &suite_.repeat_fails}) {
+    for (const Pattern& p : *list) regexes.push_back(p.regex);
+  }
+  auto prefilter = std::make_unique<LiteralPrefilter>(regexes);
+  if (!prefilter->any_filtered()) return;  // the Sets alone, as before
+  std::vector<size_t> rest;
+  for (size_t i = 0; i < regexes.size(); ++i) {
+    if (!prefilter->filtered(i)) rest.push_back(i);
+  }
+  if (!rest.empty()) {
+    unfiltered_ = std::make_unique<RE2::Set>(ConsoleRegexOptions(), RE2::UNANCHORED);
+    for (size_t i : rest) unfiltered_->Add(regexes[i], nullptr);
+    if (!unfiltered_->Compile()) {
+      unfiltered_.reset();
+      return;  // no prefilter then: every line runs the whole Set
+    }
+  }
+  prefilter_ = std::move(prefilter);
+}
+
+bool BootChecker::GlobalMayMatch(std::string_view text, bool block) const {
+  const RE2::Set* all = block ? global_block_.get() : global_.get();
+  if (all == nullptr) return false;
+  if (!prefilter_) return all->Match(text, nullptr);
+  const RE2::Set* rest = block ? unfiltered_block_.get() : unfiltered_.get();
+  if (rest != nullptr && rest->Match(text, nullptr)) return true;
+  return prefilter_->MayMatch(text) && all->Match(text, nullptr);
+}
 
 void BootChecker::Feed(std::string_view bytes, Nanos t, std::vector<Action>* actions) {
   if (done_) return;
@@ -137,7 +182,7 @@ void BootChecker::FlushBlock() {
   // only its last line is kept. Otherwise its lines are matched one by one,
   // in order, so whatever comes first in the stream still wins.
   const bool hit = phase_ != Phase::kStages ||
-                   (global_block_ && global_block_->Match(block, nullptr)) ||
+                   GlobalMayMatch(block, /*block=*/true) ||
                    stages_.MayMatchBlock(block);
   if (done_) {
     // Nothing more to decide.
@@ -170,8 +215,8 @@ void BootChecker::MatchLine(std::string_view line, size_t line_no) {
 }
 
 bool BootChecker::CheckGlobalPatterns(std::string_view line, size_t line_no, Nanos t) {
-  // The common case, no match, costs one DFA pass and no allocation.
-  if (!global_ || !global_->Match(line, nullptr)) return false;
+  // The common case, no match, costs a literal scan and no allocation.
+  if (!GlobalMayMatch(line, /*block=*/false)) return false;
   hits_.clear();
   global_->Match(line, &hits_);
   std::sort(hits_.begin(), hits_.end());

@@ -8,7 +8,8 @@
 // lines of one Feed are first gathered into a block and matched as a whole:
 // only a block where some pattern matches is gone through line by line, so
 // most lines cost a copy instead of two regex calls (see BlockRegex for why
-// a block miss proves a miss on every line). Old lines are never matched again and at most
+// a block miss proves a miss on every line). A LiteralPrefilter in front of
+// the Set skips the DFA on text that holds none of the patterns' literals. Old lines are never matched again and at most
 // one partial line is held, so the work is linear in the input whatever its
 // chunking. The line being received is tried (prompt and interrupts only)
 // after each Feed while it is short, and at any length on Tick and Finish.
@@ -27,6 +28,7 @@
 
 #include "harness/core/checker_types.h"
 #include "harness/core/line_splitter.h"
+#include "harness/core/literal_prefilter.h"
 #include "harness/core/prompt_session.h"
 #include "harness/core/stage_tracker.h"
 #include "harness/core/suite.h"
@@ -67,6 +69,8 @@ class BootChecker : private LineSink {
   void OnLine(std::string_view line, bool truncated) override;
   void MatchLine(std::string_view line, size_t line_no);
   void FlushBlock();
+  void BuildPrefilter();
+  bool GlobalMayMatch(std::string_view text, bool block) const;
   bool CheckGlobalPatterns(std::string_view line, size_t line_no, Nanos t);
   void ProbePartial(Nanos t, bool bounded);
   void HandleStage(StageTracker::Result result, size_t line_no, Nanos t);
@@ -88,6 +92,11 @@ class BootChecker : private LineSink {
   LineSplitter splitter_;
   std::unique_ptr<RE2::Set> global_;  // suite.fail, then suite.repeat_fails
   std::unique_ptr<RE2::Set> global_block_;  // their block forms (BlockRegex)
+  // Proves most texts free of global matches without running the Sets; the
+  // patterns it cannot judge (no literal) are in the unfiltered Sets.
+  std::unique_ptr<LiteralPrefilter> prefilter_;
+  std::unique_ptr<RE2::Set> unfiltered_;
+  std::unique_ptr<RE2::Set> unfiltered_block_;
   bool block_safe_ = false;            // every global pattern has a block form
   std::string block_;                  // complete lines, each followed by '\n'
   size_t block_first_line_ = 0;        // number of its first line

@@ -4,10 +4,12 @@
 #include <cstring>
 #include <istream>
 #include <limits>
+#include <memory>
 #include <ostream>
 
 #include <fmt/format.h>
 
+#include "harness/core/byte_scan.h"
 #include "harness/core/utf8.h"
 
 namespace hilt {
@@ -17,29 +19,6 @@ namespace {
 constexpr size_t kOutputBlock = 64 * 1024;
 constexpr size_t kReadBlock = 64 * 1024;
 constexpr char kHex[] = "0123456789ABCDEF";
-
-// Bytes that are written as they are: printable ASCII but the backslash, and
-// tab. Everything else takes the slow path.
-constexpr std::array<bool, 256> MakePlainTable() {
-  std::array<bool, 256> table{};
-  for (int c = 0x20; c < 0x7F; ++c) table[c] = true;
-  table['\\'] = false;
-  table['\t'] = true;
-  return table;
-}
-constexpr std::array<bool, 256> kPlain = MakePlainTable();
-
-// True if any of the 8 bytes in `w` is not plain printable ASCII (below
-// 0x20, 0x7F and up, or a backslash): the word then takes the byte loop. Tabs
-// take it too, which is only slower. Bit tricks from "Bit Twiddling Hacks".
-inline bool WordNeedsEscape(uint64_t w) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHigh = 0x8080808080808080ULL;
-  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
-  return (below_space | (w & kHigh) | has_zero(w ^ (kOnes * 0x7F)) |
-          has_zero(w ^ (kOnes * '\\'))) != 0;
-}
 
 void AppendHexEscape(unsigned char c, std::string* out) {
   char esc[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xF]};
@@ -63,49 +42,30 @@ std::string FormatLogTime(Nanos t) {
 void EscapeConsoleBytes(std::string_view raw, std::string* out) {
   const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
   const size_t n = raw.size();
-  size_t run_start = 0;
+  size_t run_start = 0;  // bytes from here to i are written as they are
   size_t i = 0;
-  while (i < n) {
-    // Most console text is plain ASCII: skip it a word at a time.
-    while (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if (WordNeedsEscape(w)) break;
-      i += 8;
-    }
-    if (i + 8 > n && n >= 8) {
-      // The tail: one overlapping word over the last 8 bytes, not a byte loop.
-      uint64_t w;
-      std::memcpy(&w, p + n - 8, 8);
-      if (!WordNeedsEscape(w)) i = n;
-    }
+  for (;;) {
+    // Most console text is plain ASCII: FindStopByte skips it in wide steps.
+    i = FindStopByte(raw.data(), i, n, StopBytes::kEscape);
     if (i >= n) break;
-    if (kPlain[p[i]]) {
-      ++i;
-      continue;
-    }
-    out->append(raw.data() + run_start, i - run_start);
     const unsigned char c = p[i];
-    if (c == '\\') {
-      out->append("\\\\", 2);
-      ++i;
-    } else if (c < 0x80) {
-      AppendHexEscape(c, out);
-      ++i;
-    } else {
-      size_t len = Utf8SequenceLength(raw.substr(i));
+    if (c >= 0x80) {
+      const size_t len = Utf8SequenceLength(raw.substr(i));
       // C1 controls (U+0080..U+009F, C2 80..C2 9F) are valid UTF-8 but some
       // terminals act on them; escape them like C0 controls.
-      bool c1 = len == 2 && c == 0xC2 && p[i + 1] < 0xA0;
-      if (len == 0 || c1) {
-        AppendHexEscape(c, out);
-        ++i;
-      } else {
-        out->append(raw.data() + i, len);
-        i += len;
+      const bool c1 = len == 2 && c == 0xC2 && p[i + 1] < 0xA0;
+      if (len > 0 && !c1) {
+        i += len;  // well-formed UTF-8 stays in the run
+        continue;
       }
     }
-    run_start = i;
+    out->append(raw.data() + run_start, i - run_start);
+    if (c == '\\') {
+      out->append("\\\\", 2);
+    } else {
+      AppendHexEscape(c, out);
+    }
+    run_start = ++i;
   }
   out->append(raw.data() + run_start, n - run_start);
 }
@@ -208,19 +168,21 @@ size_t ParseLogTimePrefix(std::string_view line, Nanos* t) {
   return i;
 }
 
-ConsoleLogReader::ConsoleLogReader(std::istream* in) : in_(in) {}
+ConsoleLogReader::ConsoleLogReader(std::istream* in)
+    : in_(in), buffer_(std::make_unique_for_overwrite<char[]>(kMaxFileLine + kReadBlock)) {}
 
 StatusOr<bool> ConsoleLogReader::Fill() {
   if (eof_) return false;
+  // Next calls this with less than kMaxFileLine bytes left, so a block fits
+  // after them. Reading into place spares zeroing a resized string.
   if (pos_ > 0) {
-    buffer_.erase(0, pos_);
+    std::memmove(buffer_.get(), buffer_.get() + pos_, end_ - pos_);
+    end_ -= pos_;
     pos_ = 0;
   }
-  size_t old = buffer_.size();
-  buffer_.resize(old + kReadBlock);
-  in_->read(buffer_.data() + old, kReadBlock);
-  size_t got = static_cast<size_t>(in_->gcount());
-  buffer_.resize(old + got);
+  in_->read(buffer_.get() + end_, kReadBlock);
+  const size_t got = static_cast<size_t>(in_->gcount());
+  end_ += got;
   if (in_->bad()) return Status::InvalidInput("read error in console log");
   if (got == 0 || in_->eof()) eof_ = true;
   return got > 0;
@@ -228,7 +190,7 @@ StatusOr<bool> ConsoleLogReader::Fill() {
 
 StatusOr<bool> ConsoleLogReader::Next(ConsoleChunk* chunk) {
   for (;;) {
-    std::string_view rest(buffer_.data() + pos_, buffer_.size() - pos_);
+    std::string_view rest(buffer_.get() + pos_, end_ - pos_);
     size_t nl = rest.find('\n');
     if (nl != std::string_view::npos) {
       Decode(rest.substr(0, nl), chunk);
@@ -249,7 +211,7 @@ StatusOr<bool> ConsoleLogReader::Next(ConsoleChunk* chunk) {
       if (rest.empty()) return false;
       // A last line without its LF: the file was cut short. Decode it as it is.
       std::string last(rest);
-      pos_ = buffer_.size();
+      pos_ = end_;
       Decode(last, chunk);
       return true;
     }
@@ -275,10 +237,10 @@ void ConsoleLogReader::Decode(std::string_view file_line, ConsoleChunk* chunk) {
   size_t run_start = 0;
   size_t i = 0;
   while (i < s.size()) {
-    if (s[i] != '\\') {
-      ++i;
-      continue;
-    }
+    // Escapes are rare: jump from backslash to backslash.
+    const void* esc = std::memchr(s.data() + i, '\\', s.size() - i);
+    if (esc == nullptr) break;
+    i = static_cast<size_t>(static_cast<const char*>(esc) - s.data());
     chunk->bytes.append(s.data() + run_start, i - run_start);
     if (i + 1 == s.size()) {
       ended_by_lf = false;  // the "no LF" marker

@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -102,8 +103,9 @@ class ConsoleLogReader {
   void Decode(std::string_view file_line, ConsoleChunk* chunk);
 
   std::istream* in_;
-  std::string buffer_;
-  size_t pos_ = 0;
+  std::unique_ptr<char[]> buffer_;  // kMaxFileLine + one read block
+  size_t pos_ = 0;                  // next unread byte
+  size_t end_ = 0;                  // end of the bytes read
   bool eof_ = false;
   Nanos last_t_{0};
   uint64_t malformed_lines_ = 0;

@@ -5,51 +5,13 @@
 #include <cstdint>
 #include <cstring>
 
+#include "harness/core/byte_scan.h"
+
 namespace hilt {
 namespace {
 
 constexpr char kEscByte = 0x1b;
 constexpr char kBel = 0x07;
-
-// Bytes that end the fast scan over ordinary text: C0 controls except TAB,
-// DEL and 0xFF. Everything else is content.
-constexpr std::array<bool, 256> MakeSpecialTable() {
-  std::array<bool, 256> t{};
-  for (int b = 0; b < 0x20; ++b) t[b] = b != '\t';
-  t[0x7f] = true;
-  t[0xff] = true;
-  return t;
-}
-constexpr std::array<bool, 256> kSpecial = MakeSpecialTable();
-
-// True if one of the 8 bytes of `w` may be special: below 0x20 (a tab too,
-// which only costs a byte-wise look), 0x7F or 0xFF. Exact for "none":
-// the "has less than" and "has zero byte" tricks of Bit Twiddling Hacks.
-inline bool WordMayHaveSpecial(uint64_t w) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHigh = 0x8080808080808080ULL;
-  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
-  return (below_space | has_zero(w ^ (kOnes * 0x7F)) | has_zero(~w)) != 0;
-}
-
-// The offset of the first special byte in p[i, n), or n. Plain console text
-// is skipped 8 bytes at a time.
-size_t SkipText(const char* p, size_t i, size_t n) {
-  for (;;) {
-    while (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if (WordMayHaveSpecial(w)) break;
-      i += 8;
-    }
-    const size_t stop = std::min(n, i + 8);
-    for (; i < stop; ++i) {
-      if (kSpecial[static_cast<unsigned char>(p[i])]) return i;
-    }
-    if (i == n) return n;
-  }
-}
 
 bool IsLineEnd(char c) { return c == '\n' || c == '\r'; }
 bool InRange(char c, int lo, int hi) {
@@ -93,7 +55,7 @@ void LineSplitter::Feed(std::string_view bytes, LineSink* sink) {
   while (i < n) {
     if (state_ == State::kText) {
       const size_t start = i;
-      i = SkipText(p, i, n);
+      i = FindStopByte(p, i, n, StopBytes::kControl);
       const size_t run = i - start;
       if (run > 0) {
         // A whole clean line inside this chunk goes out without a copy.

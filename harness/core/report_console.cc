@@ -1,5 +1,6 @@
 #include "harness/core/report_console.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -12,6 +13,31 @@ namespace {
 // StageResult::line is PrintableExcerpt(line, 512) (stage_tracker.cc);
 // failure reasons quote PrintableExcerpt(line) (boot_checker.cc).
 constexpr size_t kStageLineBytes = 512;
+constexpr size_t kReasonLineBytes = 200;  // PrintableExcerpt's default
+
+bool Printable(char c) { return c >= 0x20 && c < 0x7f; }
+
+// Cheap necessary conditions for PrintableExcerpt(text, max) == excerpt, so
+// that most lines of a long log are rejected without building an excerpt:
+// every input byte gives at least one output byte, and printable ASCII is
+// copied as it is.
+bool MayBeExcerptOf(std::string_view text, std::string_view excerpt, size_t max) {
+  if (excerpt.size() < std::min(text.size(), max)) return false;
+  return text.empty() || !Printable(text[0]) || (!excerpt.empty() && excerpt[0] == text[0]);
+}
+
+// Whether `reason` may quote PrintableExcerpt(text) as '...': the quote
+// must start with the printable ASCII prefix of text, copied as it is.
+bool MayQuote(std::string_view reason, std::string_view text) {
+  size_t k = 0;
+  while (k < text.size() && k < 16 && Printable(text[k])) ++k;
+  const std::string_view prefix = text.substr(0, k);
+  for (size_t q = reason.find('\''); q != std::string_view::npos; q = reason.find('\'', q + 1)) {
+    if (reason.substr(q + 1, k) == prefix) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 ConsoleExcerptBuilder::ConsoleExcerptBuilder(const Verdict& verdict, ExcerptLimits limits)
@@ -39,20 +65,26 @@ void ConsoleExcerptBuilder::Classify(ExcerptLine* line) {
   }
   if (next_stage_ < verdict_.stages.size()) {
     const StageResult& s = verdict_.stages[next_stage_];
-    if (PrintableExcerpt(line->text, kStageLineBytes) == s.line) {
+    if (MayBeExcerptOf(line->text, s.line, kStageLineBytes) &&
+        PrintableExcerpt(line->text, kStageLineBytes) == s.line) {
       line->stage = static_cast<int>(next_stage_);
       line->failure = s.status == StageStatus::kFail;
       ++next_stage_;
     }
   }
-  if (verdict_.outcome != Outcome::kPass && !verdict_.reason.empty() && line->text.size() >= 3) {
-    const std::string quoted = "'" + PrintableExcerpt(line->text) + "'";
+  if (verdict_.outcome != Outcome::kPass && !verdict_.reason.empty() && line->text.size() >= 3 &&
+      MayQuote(verdict_.reason, line->text)) {
+    const std::string quoted = "'" + PrintableExcerpt(line->text, kReasonLineBytes) + "'";
     if (verdict_.reason.find(quoted) != std::string::npos) line->failure = true;
   }
 }
 
 void ConsoleExcerptBuilder::OnLine(std::string_view text, bool /*truncated*/) {
-  ExcerptLine line;
+  // Reuse a dropped line's storage: a long log is mostly lines that pass
+  // through the tail and are dropped again.
+  ExcerptLine line = std::move(spare_);
+  line.stage = -1;
+  line.failure = false;
   line.number = ++out_.total_lines;
   line.t = line_t_;
   line.text.assign(text);
@@ -76,6 +108,7 @@ void ConsoleExcerptBuilder::OnLine(std::string_view text, bool /*truncated*/) {
       out_.pinned.push_back(std::move(old));
     } else {
       ++out_.omitted_lines;
+      spare_ = std::move(old);
     }
     tail_.pop_front();
   }

@@ -73,6 +73,7 @@ class ConsoleExcerptBuilder : private LineSink {
   size_t tail_used_ = 0;
   bool head_full_ = false;
   std::deque<ExcerptLine> tail_;
+  ExcerptLine spare_;                // a dropped line, its text's buffer reused
   ConsoleExcerpt out_;
 };
 

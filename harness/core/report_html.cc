@@ -184,6 +184,15 @@ std::string RenderReportHtml(const Verdict& v, const ReportInfo& info,
     }
     out += "</ul>\n";
   }
+  if (!v.notes.empty()) {
+    out += "<h2>Notes</h2>\n<ul class=\"notes\">\n";
+    for (const std::string& n : v.notes) {
+      out += "<li class=\"mono\">";
+      AppendHtmlEscaped(n, &out);
+      out += "</li>\n";
+    }
+    out += "</ul>\n";
+  }
   if (!info.details.empty()) AppendKeyValues(info.details, "details", &out);
 
   out += "<h2>Boot timeline</h2>\n";

@@ -60,7 +60,8 @@ std::string ResultJson(const Verdict& verdict, std::string_view suite_name) {
                  {"stages", std::move(stages)},
                  {"tests", std::move(tests)},
                  {"facts", std::move(facts)},
-                 {"infra_errors", verdict.infra_errors}};
+                 {"infra_errors", verdict.infra_errors},
+                 {"notes", verdict.notes}};
   // nlohmann throws on invalid UTF-8 by default; the board decides what bytes
   // we hold, so replace them with U+FFFD instead.
   return result.dump(2, ' ', false, json::error_handler_t::replace) + "\n";

@@ -8,6 +8,7 @@
 
 #include "harness/core/suite_parser.h"
 #include "harness/core/yaml_doc.h"
+#include "harness/core/yaml_guard.h"
 
 namespace hilt {
 namespace {
@@ -128,6 +129,8 @@ StatusOr<Suite> ParseSuite(const YamlDoc& doc, const std::string& source) {
 StatusOr<Suite> LoadSuiteString(const std::string& yaml, const std::string& name) {
   auto doc = YamlDoc::LoadString(yaml, name);
   if (!doc.ok()) return doc.status();
+  // A suite is untrusted: no tags, anchors or second documents (yaml_guard.h).
+  HILT_RETURN_IF_ERROR(CheckPlainYaml(yaml, name, "a suite"));
   return ParseSuite(*doc, yaml);
 }
 

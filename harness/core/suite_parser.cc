@@ -16,6 +16,27 @@ bool IsNameChar(char c) {
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// The offset of a "${" that is not escaped and not in a character class:
+// written by someone who expects hilt to expand a variable, which it never
+// does in a suite. npos when there is none.
+size_t FindVariableReference(std::string_view regex) {
+  bool in_class = false;
+  for (size_t i = 0; i + 1 < regex.size(); ++i) {
+    char c = regex[i];
+    if (c == '\\') {
+      ++i;
+    } else if (in_class) {
+      if (c == ']') in_class = false;
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < regex.size() && regex[i + 1] == ']') ++i;  // "[]...]": ']' is literal
+    } else if (c == '$' && regex[i + 1] == '{') {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 SuiteParser::SuiteParser(const YamlDoc& doc, std::string_view source) : doc_(doc) {
@@ -107,6 +128,12 @@ StatusOr<Pattern> SuiteParser::ParsePattern(const YAML::Node& node, std::string_
   auto regex = doc_.String(node, what);
   if (!regex.ok()) return regex.status();
   if (regex->empty()) return doc_.Error(node, std::string(what) + " must not be empty");
+  if (size_t at = FindVariableReference(*regex); at != std::string_view::npos) {
+    return ErrorAt(PositionInScalar(node, at),
+                   std::string(what) + " " + Quote(*regex) +
+                       ": a suite gets no ${VAR} expansion (it cannot read the environment); "
+                       "to match the text '${', write '\\$\\{'");
+  }
   if (auto problem = CheckSuiteRegex(*regex, groups)) {
     return ErrorAt(PositionInScalar(node, problem->offset),
                    std::string(what) + " " + Quote(*regex) + ": " + problem->message);

@@ -61,6 +61,7 @@ struct Verdict {
   std::vector<TestResult> tests;
   std::map<std::string, std::string> facts;  // captured named groups
   std::vector<std::string> infra_errors;     // lab faults (runner only)
+  std::vector<std::string> notes;            // no one's fault, but a reader must know (a log cap)
   std::optional<Nanos> total;                // origin to verdict
   bool timed = true;               // false for untimed replays: budgets not judged
 };

@@ -134,3 +134,31 @@ StatusOr<Nanos> ParseDuration(std::string_view text) {
 }
 
 }  // namespace hilt
+
+namespace hilt {
+
+StatusOr<uint64_t> ParseByteSize(std::string_view text) {
+  std::string s(text);
+  size_t i = 0;
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+  std::string number = s.substr(0, i);
+  std::string unit = s.substr(i);
+  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  if (number.empty() || number == "." || std::count(number.begin(), number.end(), '.') > 1) {
+    return Status::InvalidInput("'" + s + "' is not a size (write e.g. 64KiB, 256MiB, 1GiB)");
+  }
+  double scale = 0;
+  if (unit == "B") scale = 1;
+  else if (unit == "KiB") scale = 1024.0;
+  else if (unit == "MiB") scale = 1024.0 * 1024;
+  else if (unit == "GiB") scale = 1024.0 * 1024 * 1024;
+  else return Status::InvalidInput("'" + s + "' has no valid unit (B, KiB, MiB, GiB)");
+  double bytes = std::strtod(number.c_str(), nullptr) * scale;
+  // A terabyte of console log is a typo, not a plan.
+  if (!std::isfinite(bytes) || bytes > 1024.0 * 1024 * 1024 * 1024) {
+    return Status::InvalidInput("'" + s + "' is too large a size");
+  }
+  return static_cast<uint64_t>(std::llround(bytes));
+}
+
+}  // namespace hilt

@@ -53,6 +53,11 @@ class YamlDoc {
 // error: a unit is required so that "5" can never mean 5 ms by accident.
 StatusOr<Nanos> ParseDuration(std::string_view text);
 
+// Parses a size: "4096B", "64KiB", "256MiB", "1GiB" (also "1.5MiB"). A unit is
+// required, as for durations; decimal units (KB, MB) are refused so that a
+// cap is never off by the 5 % between them and the binary ones.
+StatusOr<uint64_t> ParseByteSize(std::string_view text);
+
 }  // namespace hilt
 
 #endif  // HILT_CORE_YAML_DOC_H_

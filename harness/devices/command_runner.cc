@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,8 +28,14 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 // command immune to our SIGTERM. In the parent: setpgid as well, so the group
 // exists before we could ever signal it (the classic race with exec).
 struct OwnProcessGroup : bp::extend::handler {
+  pid_t parent = ::getpid();
   template <typename Executor>
   void on_exec_setup(Executor&) const {
+    // If hilt dies without its cleanup (SIGKILL, a crash), the command dies
+    // with it instead of running on unattended; checked against a parent
+    // that died before the prctl.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
     ::setpgid(0, 0);
     sigset_t none;
     sigemptyset(&none);

@@ -12,7 +12,11 @@ namespace hilt {
 
 ConsoleCapture::ConsoleCapture(Console* console, Clock* clock, std::string raw_path,
                                ConsoleCaptureOptions options)
-    : console_(console), clock_(clock), raw_path_(std::move(raw_path)), options_(options) {}
+    : console_(console),
+      clock_(clock),
+      raw_path_(std::move(raw_path)),
+      options_(options),
+      raw_cap_(options.max_raw_bytes) {}
 
 ConsoleCapture::~ConsoleCapture() {
   Stop();
@@ -88,7 +92,19 @@ void ConsoleCapture::Loop() {
       gaps_.push_back(ConsoleGap{Elapsed(), Nanos{-1}, s.message()});
     }
   }
-  if (open) console_->Close();
+  if (open) {
+    // Bytes already on their way (in the socket's or the adapter's buffer)
+    // were sent before the stop: read them, briefly, so none is lost.
+    auto until = std::chrono::steady_clock::now() + options_.final_drain;
+    while (std::chrono::steady_clock::now() < until) {
+      std::string buf;
+      Status s = console_->Read(&buf, std::chrono::milliseconds(20));
+      if (buf.empty()) break;
+      Deliver(std::move(buf), Elapsed());
+      if (!s.ok()) break;
+    }
+    console_->Close();
+  }
   std::lock_guard lock(mu_);
   if (!gaps_.empty() && gaps_.back().end < Nanos{0}) gaps_.back().end = Elapsed();
 }
@@ -96,14 +112,17 @@ void ConsoleCapture::Loop() {
 void ConsoleCapture::Deliver(std::string bytes, Nanos t) {
   bytes_received_ += bytes.size();
   // The raw file first, with no user-space buffer: once write() returns the
-  // bytes survive a crash of hilt.
-  if (raw_fd_ >= 0) {
+  // bytes survive a crash of hilt. After a failed write (disk full) nothing
+  // more is appended: later bytes that happen to fit would follow a hole,
+  // and console.raw must stay an exact prefix of what the board sent.
+  if (raw_fd_ >= 0 && !raw_failed_.load()) {
     const char* p = bytes.data();
-    size_t left = bytes.size();
+    size_t left = static_cast<size_t>(raw_cap_.Admit(bytes.size()));
     while (left > 0) {
       ssize_t n = ::write(raw_fd_, p, left);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
+        raw_failed_.store(true);
         std::lock_guard lock(mu_);
         if (raw_status_.ok()) {
           raw_status_ = Status::LabFailure(

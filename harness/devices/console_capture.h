@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "harness/core/byte_cap.h"
 #include "harness/core/status.h"
 #include "harness/core/timestamp.h"
 #include "harness/devices/clock.h"
@@ -60,6 +61,11 @@ struct ConsoleCaptureOptions {
   Nanos reopen_initial = std::chrono::milliseconds(50);
   Nanos reopen_max = std::chrono::seconds(1);
   uint64_t max_queued_bytes = 64ull << 20;
+  // At Stop, reads on until the console is quiet for 20 ms, at most this long.
+  Nanos final_drain = std::chrono::milliseconds(500);
+  // console.raw takes this many bytes, then no more (0: no cap). The
+  // checker still gets every byte: the cap bounds the disk, not the verdict.
+  uint64_t max_raw_bytes = 0;
 };
 
 class ConsoleCapture final : public ChunkSource {
@@ -85,6 +91,8 @@ class ConsoleCapture final : public ChunkSource {
   uint64_t bytes_lost_from_queue() const { return lost_total_.load(); }
   // Not ok once a write to console.raw failed (disk full): a lab failure.
   Status raw_status() const;
+  // What console.raw took and turned away (its cap).
+  const ByteCap& raw_cap() const { return raw_cap_; }
   // Now on the boot's timeline (0 before power-on), for the runner's events.
   Nanos Elapsed() const;
 
@@ -98,12 +106,14 @@ class ConsoleCapture final : public ChunkSource {
   std::string raw_path_;
   ConsoleCaptureOptions options_;
   int raw_fd_ = -1;
+  ByteCap raw_cap_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> powered_{false};
   std::atomic<int64_t> origin_ns_{0};
   std::atomic<uint64_t> bytes_received_{0};
   std::atomic<uint64_t> lost_total_{0};
+  std::atomic<bool> raw_failed_{false};  // console.raw is written no more
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

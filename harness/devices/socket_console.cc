@@ -65,8 +65,8 @@ std::string SocketAddress::ToString() const {
   return fmt::format("tcp:{}:{}", host, port);
 }
 
-SocketConsole::SocketConsole(SocketAddress address, Nanos connect_timeout)
-    : address_(std::move(address)), connect_timeout_(connect_timeout) {}
+SocketConsole::SocketConsole(SocketAddress address, Nanos connect_timeout, bool started_by_power)
+    : address_(std::move(address)), connect_timeout_(connect_timeout), started_by_power_(started_by_power) {}
 
 SocketConsole::~SocketConsole() { Close(); }
 
@@ -87,6 +87,7 @@ Status SocketConsole::TryConnect() {
       return Status::LabFailure(std::strerror(err));
     }
     fd_ = fd;
+    ever_connected_ = true;
     return Status::Ok();
   }
   addrinfo hints{};
@@ -108,6 +109,7 @@ Status SocketConsole::TryConnect() {
     if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
       ::freeaddrinfo(res);
       fd_ = fd;
+      ever_connected_ = true;
       return Status::Ok();
     }
     last_err = errno;
@@ -120,12 +122,26 @@ Status SocketConsole::TryConnect() {
 
 Status SocketConsole::Open() {
   Close();
+  if (started_by_power_) {
+    Status s = TryConnect();
+    if (s.ok()) return s;
+    int err = errno;
+    if (Retryable(err) && !ever_connected_ && !expired_) {
+      pending_ = true;
+      pending_deadline_ = std::chrono::steady_clock::now() + connect_timeout_;
+      return Status::Ok();
+    }
+    return Status::LabFailure(fmt::format("cannot connect to console {}: {}", address_.ToString(), s.message()));
+  }
   auto deadline = std::chrono::steady_clock::now() + connect_timeout_;
   auto backoff = std::chrono::milliseconds(10);
   for (;;) {
     Status s = TryConnect();
     if (s.ok()) return s;
     int err = errno;
+    if (ever_connected_) {
+      return Status::LabFailure(fmt::format("cannot reconnect to console {}: {}", address_.ToString(), s.message()));
+    }
     if (!Retryable(err) || std::chrono::steady_clock::now() >= deadline) {
       return Status::LabFailure(fmt::format("cannot connect to console {}: {}{}", address_.ToString(),
                                             s.message(),
@@ -138,7 +154,39 @@ Status SocketConsole::Open() {
   }
 }
 
+Status SocketConsole::ConnectPending(Nanos timeout) {
+  auto end = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    Status s = TryConnect();
+    if (s.ok()) {
+      pending_ = false;
+      return s;
+    }
+    int err = errno;
+    auto now = std::chrono::steady_clock::now();
+    if (!Retryable(err) || now >= pending_deadline_) {
+      pending_ = false;
+      expired_ = Retryable(err);
+      return Status::LabFailure(fmt::format(
+          "cannot connect to console {}: {}{}", address_.ToString(), s.message(),
+          Retryable(err) ? fmt::format(" ({:.1f}s after the console was opened; did power on start its server?)",
+                                       ToSeconds(connect_timeout_))
+                         : ""));
+    }
+    if (now >= end) return Status::Ok();
+    // Short steps: the guest waits for us, so every ms here is boot time.
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(end - now, std::chrono::milliseconds(1)));
+  }
+}
+
 Status SocketConsole::Read(std::string* out, Nanos timeout) {
+  if (pending_) {
+    auto start = std::chrono::steady_clock::now();
+    HILT_RETURN_IF_ERROR(ConnectPending(timeout));
+    if (pending_) return Status::Ok();
+    timeout -= std::chrono::duration_cast<Nanos>(std::chrono::steady_clock::now() - start);
+    if (timeout < Nanos{0}) timeout = Nanos{0};
+  }
   if (fd_ < 0) return Status::LabFailure(Describe() + " is not open");
   pollfd pfd{fd_, POLLIN, 0};
   int ready = ::poll(&pfd, 1, PollMillis(timeout));
@@ -159,6 +207,7 @@ Status SocketConsole::Read(std::string* out, Nanos timeout) {
 }
 
 Status SocketConsole::Write(std::string_view bytes) {
+  if (pending_) return Status::LabFailure(Describe() + " is not connected yet (its server has not started)");
   if (fd_ < 0) return Status::LabFailure(Describe() + " is not open");
   while (!bytes.empty()) {
     ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
@@ -174,6 +223,7 @@ Status SocketConsole::Write(std::string_view bytes) {
 void SocketConsole::Close() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
+  pending_ = false;
 }
 
 }  // namespace hilt

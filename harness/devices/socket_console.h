@@ -23,10 +23,20 @@ struct SocketAddress {
 
 class SocketConsole final : public Console {
  public:
-  // Open() retries a refused or missing endpoint until `connect_timeout` has
-  // passed, so it can connect to a server (QEMU) that is still starting.
+  // `started_by_power`: the server is started by powering the board on (a
+  // QEMU whose -chardev socket,server=on,wait=on holds the guest until we
+  // connect), which the runner does only after the console is open. Then the
+  // first Open() succeeds without a server and Read() connects as soon as the
+  // socket appears, within `connect_timeout` of that Open(); later Open()s
+  // (after the server went away) make one attempt each.
+  //
+  // Otherwise the first Open() retries a refused or missing endpoint until
+  // `connect_timeout` has passed; later ones (a reopen after the server went
+  // away) try once: their caller (ConsoleCapture) retries with its own
+  // back-off and must stay able to stop within a read timeout.
   explicit SocketConsole(SocketAddress address,
-                         Nanos connect_timeout = std::chrono::seconds(10));
+                         Nanos connect_timeout = std::chrono::seconds(10),
+                         bool started_by_power = false);
   ~SocketConsole() override;
 
   Status Open() override;
@@ -37,9 +47,17 @@ class SocketConsole final : public Console {
 
  private:
   Status TryConnect();
+  // Read() while waiting for a server started by power: connects or waits
+  // up to `timeout`; LabFailure once the deadline from Open() has passed.
+  Status ConnectPending(Nanos timeout);
 
   SocketAddress address_;
   Nanos connect_timeout_;
+  bool started_by_power_;
+  bool pending_ = false;         // open, but the server is not there yet
+  bool ever_connected_ = false;  // pending is only for the first connection
+  bool expired_ = false;         // a pending Open() timed out
+  std::chrono::steady_clock::time_point pending_deadline_{};
   int fd_ = -1;
 };
 

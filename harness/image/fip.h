@@ -22,6 +22,7 @@ inline constexpr uint32_t kFipTocName = 0xAA640001;
 extern const Guid kFipUuidSocFw;  // BL31, EL3 runtime firmware ("--soc-fw")
 extern const Guid kFipUuidNtFw;   // BL33, non-trusted firmware, U-Boot ("--nt-fw")
 extern const Guid kFipUuidTosFw;  // BL32, secure payload ("--tos-fw")
+extern const Guid kFipUuidTbFw;   // BL2, trusted boot firmware ("--tb-fw"), where BL1 loads it from
 
 struct FipEntry {
   Guid uuid;

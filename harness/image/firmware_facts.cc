@@ -74,6 +74,28 @@ void PutUboot(std::map<std::string, std::string>* facts, const UbootStrings& u) 
   PutIf(facts, "build.uboot_prompt", u.prompt);
 }
 
+void PutTfa(std::map<std::string, std::string>* facts, const TfaStrings& tfa) {
+  PutIf(facts, "build.tfa_version", tfa.VersionNumber());
+  PutIf(facts, "build.tfa_version_string", tfa.version);
+  PutIf(facts, "build.tfa_built", tfa.built);
+}
+
+// BL31 and BL33 of a FIP, and its BL2 when `with_bl2`.
+Status PutFipFacts(const std::string& fip_path, bool with_bl2, std::map<std::string, std::string>* facts) {
+  StatusOr<std::vector<uint8_t>> fip_file = ReadImageFile(fip_path, "(FIP)");
+  if (!fip_file.ok()) return fip_file.status();
+  StatusOr<Fip> fip = ParseFip(*fip_file);
+  if (!fip.ok()) return fip.status().Prefixed(fip_path + ": not a FIP");
+  if (auto bl2 = fip->Image(kFipUuidTbFw); bl2 && with_bl2) PutTfa(facts, FindTfaStrings(AsChars(*bl2)));
+  if (auto bl31 = fip->Image(kFipUuidSocFw)) {
+    TfaStrings s = FindTfaStrings(AsChars(*bl31));
+    PutIf(facts, "build.bl31_version_string", s.version);
+    PutIf(facts, "build.bl31_built", s.built);
+  }
+  if (auto bl33 = fip->Image(kFipUuidNtFw)) PutUboot(facts, FindUbootStrings(AsChars(*bl33)));
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::optional<std::string> TfaStrings::VersionNumber() const {
@@ -140,21 +162,15 @@ StatusOr<std::map<std::string, std::string>> ReadBuildFacts(const std::string& b
   if (!bl2_file.ok()) return bl2_file.status();
   StatusOr<MtkBl2Image> bl2 = ParseMtkBl2(*bl2_file);
   if (!bl2.ok()) return bl2.status().Prefixed(bl2_path + ": not a MediaTek BL2 image");
-  TfaStrings tfa = FindTfaStrings(AsChars(bl2->payload));
-  PutIf(&facts, "build.tfa_version", tfa.VersionNumber());
-  PutIf(&facts, "build.tfa_version_string", tfa.version);
-  PutIf(&facts, "build.tfa_built", tfa.built);
+  PutTfa(&facts, FindTfaStrings(AsChars(bl2->payload)));
 
-  StatusOr<std::vector<uint8_t>> fip_file = ReadImageFile(fip_path, "(FIP)");
-  if (!fip_file.ok()) return fip_file.status();
-  StatusOr<Fip> fip = ParseFip(*fip_file);
-  if (!fip.ok()) return fip.status().Prefixed(fip_path + ": not a FIP");
-  if (auto bl31 = fip->Image(kFipUuidSocFw)) {
-    TfaStrings s = FindTfaStrings(AsChars(*bl31));
-    PutIf(&facts, "build.bl31_version_string", s.version);
-    PutIf(&facts, "build.bl31_built", s.built);
-  }
-  if (auto bl33 = fip->Image(kFipUuidNtFw)) PutUboot(&facts, FindUbootStrings(AsChars(*bl33)));
+  HILT_RETURN_IF_ERROR(PutFipFacts(fip_path, /*with_bl2=*/false, &facts));
+  return facts;
+}
+
+StatusOr<std::map<std::string, std::string>> ReadFipFacts(const std::string& fip_path) {
+  std::map<std::string, std::string> facts;
+  HILT_RETURN_IF_ERROR(PutFipFacts(fip_path, /*with_bl2=*/true, &facts));
   return facts;
 }
 

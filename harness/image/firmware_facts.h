@@ -56,6 +56,11 @@ UbootStrings FindUbootStrings(std::string_view image);
 StatusOr<std::map<std::string, std::string>> ReadBuildFacts(const std::string& bl2_path,
                                                             const std::string& fip_path);
 
+// The facts of a FIP that holds BL2 itself (BL1 platforms such as QEMU virt:
+// tb-fw = BL2, soc-fw = BL31, nt-fw = BL33): the same keys as above, the
+// build.tfa_* ones from its BL2. InvalidInput when it is not a FIP.
+StatusOr<std::map<std::string, std::string>> ReadFipFacts(const std::string& fip_path);
+
 // The facts of a u-boot.bin alone (build.uboot_*), e.g. before TF-A packs it.
 StatusOr<std::map<std::string, std::string>> ReadUbootFacts(const std::string& uboot_path);
 

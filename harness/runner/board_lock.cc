@@ -82,13 +82,28 @@ StatusOr<std::unique_ptr<BoardLock>> BoardLock::Acquire(const std::string& state
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  // A holder that ends normally empties the file: words left in it mean the
+  // last holder died without its cleanup (SIGKILL, a crash, a power cut).
+  std::string stale;
+  unsigned long stale_pid = 0;
+  {
+    char buf[512] = {};
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n > 0) {
+      stale = DescribeHolder(fd);
+      if (std::sscanf(buf, "pid=%lu ", &stale_pid) != 1) stale_pid = 0;
+    }
+  }
   std::string me = "pid=" + std::to_string(getpid()) + " host=" + HostName() + " since=" + UtcNow() + "\n";
   if (ftruncate(fd, 0) != 0 || pwrite(fd, me.data(), me.size(), 0) != static_cast<ssize_t>(me.size())) {
     std::string why = std::strerror(errno);
     close(fd);
     return Status::LabFailure("cannot write lock " + path + ": " + why);
   }
-  return std::unique_ptr<BoardLock>(new BoardLock(fd, path));
+  auto lock = std::unique_ptr<BoardLock>(new BoardLock(fd, path));
+  lock->stale_holder_ = std::move(stale);
+  lock->stale_pid_ = static_cast<pid_t>(stale_pid);
+  return lock;
 }
 
 BoardLock::~BoardLock() {

@@ -6,6 +6,8 @@
 #ifndef HILT_RUNNER_BOARD_LOCK_H_
 #define HILT_RUNNER_BOARD_LOCK_H_
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <memory>
 #include <string>
@@ -29,11 +31,19 @@ class BoardLock {
   BoardLock& operator=(const BoardLock&) = delete;
 
   const std::string& path() const { return path_; }
+  // Who held the board last and died without releasing it cleanly ("pid
+  // 1234 on host lab1 since …"); empty when the last holder ended normally.
+  // The board may then be powered, its card on the board side.
+  const std::string& stale_holder() const { return stale_holder_; }
+  // Its pid, 0 when unknown or not stale.
+  pid_t stale_pid() const { return stale_pid_; }
 
  private:
   BoardLock(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   int fd_;
   std::string path_;
+  std::string stale_holder_;
+  pid_t stale_pid_ = 0;
 };
 
 }  // namespace hilt

@@ -35,7 +35,8 @@ StatusOr<ConsoleConfig> ParseConsole(const LabParser& p, const YAML::Node& n) {
       c.baud = static_cast<unsigned>(*baud);
     }
   } else if (c.type == "socket") {
-    HILT_RETURN_IF_ERROR(doc.CheckMap(n, "socket console", {"type", "address"}));
+    HILT_RETURN_IF_ERROR(doc.CheckMap(n, "socket console", {"type", "address", "started-by-power"}));
+    HILT_ASSIGN(c.started_by_power, p.OptBool(n, "started-by-power", "console started-by-power", false));
     HILT_RETURN_IF_ERROR(p.Require(n, "address", "socket console"));
     HILT_ASSIGN(c.address, p.Str(n["address"], "console address"));
     if (c.address.rfind("unix:", 0) != 0 && c.address.rfind("tcp:", 0) != 0) {
@@ -62,10 +63,21 @@ StatusOr<PowerConfig> ParsePower(const LabParser& p, const YAML::Node& n) {
     HILT_RETURN_IF_ERROR(doc.CheckMap(n, "command power", {"type", "on", "off", "off-time"}));
     HILT_RETURN_IF_ERROR(p.Require(n, "on", "command power"));
     HILT_RETURN_IF_ERROR(p.Require(n, "off", "command power"));
-    HILT_ASSIGN(pw.on_command, p.Str(n["on"], "power on command"));
-    HILT_ASSIGN(pw.off_command, p.Str(n["off"], "power off command"));
+    HILT_ASSIGN(pw.on_command, p.Command(n["on"], "power on command"));
+    HILT_ASSIGN(pw.off_command, p.Command(n["off"], "power off command"));
+  } else if (pw.type == "process") {
+    HILT_RETURN_IF_ERROR(doc.CheckMap(n, "process power",
+                                      {"type", "run", "pidfile", "ready", "log", "stop-grace", "off-time"}));
+    HILT_RETURN_IF_ERROR(p.Require(n, "run", "process power"));
+    HILT_RETURN_IF_ERROR(p.Require(n, "pidfile", "process power"));
+    HILT_ASSIGN(pw.run_command, p.Command(n["run"], "power run command"));
+    HILT_ASSIGN(pw.pidfile, p.Path(n["pidfile"], "power pidfile"));
+    if (n["ready"].IsDefined()) HILT_ASSIGN(pw.ready_path, p.Path(n["ready"], "power ready"));
+    pw.log_path = pw.pidfile + ".log";
+    if (n["log"].IsDefined()) HILT_ASSIGN(pw.log_path, p.Path(n["log"], "power log"));
+    HILT_ASSIGN(pw.stop_grace, p.OptDuration(n, "stop-grace", "power stop-grace", pw.stop_grace));
   } else {
-    return doc.Error(n["type"], "power type must be gpio or command, not '" + pw.type + "'");
+    return doc.Error(n["type"], "power type must be gpio, command or process, not '" + pw.type + "'");
   }
   HILT_ASSIGN(pw.off_time, p.OptDuration(n, "off-time", "power off-time", pw.off_time));
   return pw;
@@ -93,8 +105,8 @@ StatusOr<MuxConfig> ParseMux(const LabParser& p, const YAML::Node& n) {
     HILT_RETURN_IF_ERROR(doc.CheckMap(n, "command mux", {"type", "host", "dut"}));
     HILT_RETURN_IF_ERROR(p.Require(n, "host", "command mux"));
     HILT_RETURN_IF_ERROR(p.Require(n, "dut", "command mux"));
-    HILT_ASSIGN(m.host_command, p.Str(n["host"], "mux host command"));
-    HILT_ASSIGN(m.dut_command, p.Str(n["dut"], "mux dut command"));
+    HILT_ASSIGN(m.host_command, p.Command(n["host"], "mux host command"));
+    HILT_ASSIGN(m.dut_command, p.Command(n["dut"], "mux dut command"));
   } else {
     return doc.Error(n["type"], "mux type must be gpio, usbsdmux, sdwire or command, not '" +
                                     m.type + "'");
@@ -110,7 +122,7 @@ StatusOr<ServiceConfig> ParseService(const LabParser& p, const YAML::Node& n) {
   HILT_RETURN_IF_ERROR(p.Require(n, "name", "service"));
   HILT_RETURN_IF_ERROR(p.Require(n, "run", "service"));
   HILT_ASSIGN(s.name, p.Str(n["name"], "service name"));
-  HILT_ASSIGN(s.run, p.Str(n["run"], "service run"));
+  HILT_ASSIGN(s.run, p.Command(n["run"], "service run"));
   if (n["ready"].IsDefined()) HILT_ASSIGN(s.ready_path, p.Path(n["ready"], "service ready"));
   HILT_ASSIGN(s.ready_timeout, p.OptDuration(n, "ready-timeout", "service ready-timeout", s.ready_timeout));
   return s;

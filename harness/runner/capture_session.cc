@@ -14,9 +14,10 @@ constexpr Nanos kConsoleGoneAfter = std::chrono::seconds(2);
 
 class CaptureSession final : public ConsoleSession {
  public:
-  CaptureSession(std::unique_ptr<Console> console, Clock* clock, const std::string& raw_path)
+  CaptureSession(std::unique_ptr<Console> console, Clock* clock, const std::string& raw_path,
+                 uint64_t raw_cap)
       : console_(std::move(console)),
-        capture_(console_.get(), clock, raw_path),
+        capture_(console_.get(), clock, raw_path, Options(raw_cap)),
         typer_(console_.get(), &capture_, clock) {}
   ~CaptureSession() override { capture_.Stop(); }
 
@@ -58,6 +59,12 @@ class CaptureSession final : public ConsoleSession {
     return capture_.raw_status();
   }
 
+  std::vector<std::string> Notes() override {
+    std::string note = capture_.raw_cap().Note("console.raw");
+    if (note.empty()) return {};
+    return {note};
+  }
+
   std::vector<std::string> Gaps() override {
     std::vector<std::string> out = lost_;
     for (const ConsoleGap& g : capture_.Gaps()) {
@@ -69,6 +76,12 @@ class CaptureSession final : public ConsoleSession {
   }
 
  private:
+  static ConsoleCaptureOptions Options(uint64_t raw_cap) {
+    ConsoleCaptureOptions options;
+    options.max_raw_bytes = raw_cap;
+    return options;
+  }
+
   void Convert(std::vector<CapturedChunk>* chunks, std::vector<StampedBytes>* out) {
     for (CapturedChunk& c : *chunks) {
       if (c.lost_before) {
@@ -88,8 +101,9 @@ class CaptureSession final : public ConsoleSession {
 }  // namespace
 
 StatusOr<std::unique_ptr<ConsoleSession>> StartCaptureSession(std::unique_ptr<Console> console,
-                                                             Clock* clock, const std::string& raw_path) {
-  auto session = std::make_unique<CaptureSession>(std::move(console), clock, raw_path);
+                                                             Clock* clock, const std::string& raw_path,
+                                                             uint64_t raw_cap) {
+  auto session = std::make_unique<CaptureSession>(std::move(console), clock, raw_path, raw_cap);
   HILT_RETURN_IF_ERROR(session->Start());
   return std::unique_ptr<ConsoleSession>(std::move(session));
 }

@@ -13,10 +13,12 @@
 
 namespace hilt {
 
-// Opens `console` and starts capturing into `raw_path` (console.raw). The
-// console's own error when it cannot be opened: before the board is powered.
+// Opens `console` and starts capturing into `raw_path` (console.raw), which
+// takes at most `raw_cap` bytes (0: no cap). The console's own error when it
+// cannot be opened: before the board is powered.
 StatusOr<std::unique_ptr<ConsoleSession>> StartCaptureSession(std::unique_ptr<Console> console,
-                                                             Clock* clock, const std::string& raw_path);
+                                                             Clock* clock, const std::string& raw_path,
+                                                             uint64_t raw_cap = 0);
 
 }  // namespace hilt
 

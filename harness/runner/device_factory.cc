@@ -10,6 +10,7 @@
 #include "harness/devices/gpio_line.h"
 #include "harness/devices/gpio_mux.h"
 #include "harness/devices/gpio_power.h"
+#include "harness/devices/process_power.h"
 #include "harness/devices/serial_console.h"
 #include "harness/devices/socket_console.h"
 
@@ -29,6 +30,16 @@ StatusOr<std::unique_ptr<PowerSwitch>> MakePowerSwitch(const BoardConfig& board,
   if (p.type == "command") {
     return std::unique_ptr<PowerSwitch>(
         new CommandPower(Shell(p.on_command), Shell(p.off_command), timeouts.power));
+  }
+  if (p.type == "process") {
+    ProcessPowerOptions options;
+    options.argv = Shell(p.run_command);
+    options.pidfile = p.pidfile;
+    options.log_path = p.log_path;
+    options.ready_path = p.ready_path;
+    options.ready_timeout = timeouts.power;
+    options.stop_grace = p.stop_grace;
+    return std::unique_ptr<PowerSwitch>(new ProcessPower(std::move(options)));
   }
   if (p.type == "gpio") {
     // Requested at the off level, so taking the line never powers the board.
@@ -70,7 +81,8 @@ StatusOr<std::unique_ptr<Console>> MakeConsole(const BoardConfig& board) {
   if (c.type == "socket") {
     auto address = SocketAddress::Parse(c.address);
     if (!address.ok()) return address.status().Prefixed(Where(c.where) + "console");
-    return std::unique_ptr<Console>(new SocketConsole(*address));
+    return std::unique_ptr<Console>(
+        new SocketConsole(*address, std::chrono::seconds(10), c.started_by_power));
   }
   return Status::InvalidInput(Where(c.where) + "unknown console type '" + c.type + "'");
 }

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <set>
 
 namespace hilt {
 namespace {
@@ -72,7 +73,95 @@ StatusOr<std::string> Expand(std::string_view text, const VarLookup& lookup, int
   return out;
 }
 
+// Collects the names that "${...}" references in `text` use, defaults
+// included (they may nest). `text` has passed Expand, so it is well formed.
+void CollectNames(std::string_view text, std::set<std::string>* names) {
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] != '$') continue;
+    if (text[i + 1] == '$') {
+      ++i;
+      continue;
+    }
+    if (text[i + 1] != '{') continue;
+    size_t n = i + 2;
+    while (n < text.size() && IsNameChar(text[n], n == i + 2)) ++n;
+    names->insert(std::string(text.substr(i + 2, n - i - 2)));
+    i = n - 1;  // a default's own references are found as the scan goes on
+  }
+}
+
+// Where a shell would be at a point of a command line: outside quotes, in
+// '...', or in "...". A plain scan (no $(...) or here-document nesting):
+// when it guesses wrong, a value lands with the wrong quotes around it, but
+// since values travel as variables it is still never executed.
+enum class Quoting { kNone, kSingle, kDouble };
+
 }  // namespace
+
+std::string ShellQuote(std::string_view value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+StatusOr<std::string> ExpandForShell(std::string_view text, const VarLookup& lookup) {
+  // The same errors as for any other string of the config.
+  auto checked = Expand(text, lookup, 0);
+  if (!checked.ok()) return checked.status();
+
+  std::set<std::string> names;
+  std::string body;
+  body.reserve(text.size());
+  Quoting q = Quoting::kNone;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '$' && i + 1 < text.size() && text[i + 1] == '$') {
+      body += '$';
+      ++i;
+      continue;
+    }
+    if (c == '$' && i + 1 < text.size() && text[i + 1] == '{') {
+      size_t close = FindClose(text, i + 2);  // found: Expand accepted the text
+      std::string_view ref = text.substr(i, close + 1 - i);
+      CollectNames(ref, &names);
+      if (q == Quoting::kSingle) {
+        body += "'\"" + std::string(ref) + "\"'";
+      } else {
+        body += ref;
+      }
+      i = close;
+      continue;
+    }
+    body += c;
+    if (q == Quoting::kSingle) {
+      if (c == '\'') q = Quoting::kNone;
+    } else if (c == '\\' && i + 1 < text.size()) {
+      body += text[++i];
+    } else if (q == Quoting::kDouble) {
+      if (c == '"') q = Quoting::kNone;
+    } else if (c == '\'') {
+      q = Quoting::kSingle;
+    } else if (c == '"') {
+      q = Quoting::kDouble;
+    } else if (c == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])))) {
+      size_t end = text.find('\n', i);  // a comment: quotes in it mean nothing
+      if (end == std::string_view::npos) end = text.size();
+      body += text.substr(i + 1, end - i - 1);
+      i = end - 1;
+    }
+  }
+
+  std::string prefix;
+  for (const std::string& name : names) {
+    std::optional<std::string> value = lookup(name);
+    if (value) prefix += name + "=" + ShellQuote(*value) + "; ";
+  }
+  return prefix + body;
+}
 
 VarLookup MakeVarLookup(const std::map<std::string, std::string>* builtins) {
   return [builtins](const std::string& name) -> std::optional<std::string> {

@@ -27,6 +27,20 @@ VarLookup MakeVarLookup(const std::map<std::string, std::string>* builtins);
 // an unset variable without a default, an unclosed "${" or a bad name.
 StatusOr<std::string> ExpandVars(std::string_view text, const VarLookup& lookup);
 
+// Prepares a lab command for `/bin/sh -c` so that no variable's value is
+// ever parsed as shell syntax: values from the environment (patch lists,
+// paths from a CI job) are data. The text is checked as ExpandVars does
+// (same errors), "$$" becomes '$', and every variable it names that is set
+// is assigned in front as a single-quoted literal (`NAME='value'; `); the
+// references themselves are left for the shell, whose ${NAME} and
+// ${NAME:-default} mean the same as ours. So `a;b`, `$(cmd)`, backticks,
+// quotes and newlines in a value reach the command as bytes. A reference
+// inside single quotes is wrapped as '"${NAME}"' to keep its value there.
+StatusOr<std::string> ExpandForShell(std::string_view text, const VarLookup& lookup);
+
+// `value` as one single-quoted shell word: 'it'\''s'.
+std::string ShellQuote(std::string_view value);
+
 }  // namespace hilt
 
 #endif  // HILT_RUNNER_ENV_EXPAND_H_

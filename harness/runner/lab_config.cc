@@ -32,7 +32,7 @@ Status ParseBuild(const LabParser& p, const YAML::Node& n, std::vector<BuildStep
     if (!names.insert(step.name).second) {
       return doc.Error(s["name"], "duplicate build step name '" + step.name + "'");
     }
-    HILT_ASSIGN(step.run, p.Str(s["run"], "build step run"));
+    HILT_ASSIGN(step.run, p.Command(s["run"], "build step run"));
     HILT_ASSIGN(step.timeout, p.OptDuration(s, "timeout", "build step timeout", step.timeout));
     if (YAML::Node outs = s["outputs"]; outs.IsDefined()) {
       if (!outs.IsMap()) return doc.Error(outs, "outputs must map names to files");
@@ -87,9 +87,23 @@ Status ParseTimeouts(const LabParser& p, const YAML::Node& n, LabTimeouts* t) {
   return Status::Ok();
 }
 
+Status ParseLimits(const LabParser& p, const YAML::Node& n, LabLimits* limits) {
+  const YamlDoc& doc = p.doc();
+  HILT_RETURN_IF_ERROR(doc.CheckMap(n, "limits", {"console-log"}));
+  if (YAML::Node log = n["console-log"]; log.IsDefined()) {
+    std::string text;
+    HILT_ASSIGN(text, p.Str(log, "limits console-log"));
+    auto size = ParseByteSize(text);
+    if (!size.ok()) return doc.Error(log, "limits console-log: " + size.status().message());
+    if (*size < 1024) return doc.Error(log, "limits console-log must be at least 1KiB");
+    limits->console_log = *size;
+  }
+  return Status::Ok();
+}
+
 StatusOr<LabConfig> Parse(const YamlDoc& doc) {
   const YAML::Node& root = doc.root();
-  HILT_RETURN_IF_ERROR(doc.CheckMap(root, "lab config", {"state-dir", "boards", "build", "image", "timeouts"}));
+  HILT_RETURN_IF_ERROR(doc.CheckMap(root, "lab config", {"state-dir", "boards", "build", "image", "timeouts", "limits"}));
   LabConfig lab;
   lab.file = doc.file();
   std::error_code ec;
@@ -134,6 +148,7 @@ StatusOr<LabConfig> Parse(const YamlDoc& doc) {
     lab.image = std::move(img);
   }
   if (root["timeouts"].IsDefined()) HILT_RETURN_IF_ERROR(ParseTimeouts(p, root["timeouts"], &lab.timeouts));
+  if (root["limits"].IsDefined()) HILT_RETURN_IF_ERROR(ParseLimits(p, root["limits"], &lab.limits));
   return lab;
 }
 

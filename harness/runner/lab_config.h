@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/core/byte_cap.h"
 #include "harness/core/source_location.h"
 #include "harness/core/status.h"
 #include "harness/core/timestamp.h"
@@ -25,6 +26,9 @@ struct ConsoleConfig {
   std::string path;     // serial: the tty (e.g. /dev/serial/by-id/usb-FTDI_...)
   std::string address;  // socket: "unix:/path" or "tcp:host:port"
   unsigned baud = 115200;
+  // socket: its server is started by power on (QEMU), after hilt opened the
+  // console; hilt connects as soon as it appears.
+  bool started_by_power = false;
   SourceLocation where;
 };
 
@@ -36,9 +40,12 @@ struct GpioLineConfig {
 };
 
 struct PowerConfig {
-  std::string type;  // "gpio" or "command"
+  std::string type;  // "gpio", "command" or "process"
   GpioLineConfig gpio;
   std::string on_command, off_command;  // command: run with sh -c
+  // process: the board is this `sh -c` line (QEMU), running while powered.
+  std::string run_command, pidfile, ready_path, log_path;
+  Nanos stop_grace{std::chrono::seconds(3)};
   Nanos off_time{std::chrono::seconds(1)};  // off before on, so rails drain
   SourceLocation where;
 };
@@ -96,6 +103,13 @@ struct LabTimeouts {
   Nanos cleanup{std::chrono::seconds(20)};
 };
 
+// What a board may make hilt store, whatever it prints.
+struct LabLimits {
+  // console.raw and console.log each take the first this many bytes the
+  // console sends, then no more (the checker still sees everything).
+  uint64_t console_log = kDefaultConsoleLogCap;
+};
+
 struct LabConfig {
   std::string file;       // the YAML it came from
   std::string lab_dir;    // its folder, absolute
@@ -104,6 +118,7 @@ struct LabConfig {
   std::vector<BuildStep> build;
   std::optional<ImageConfig> image;
   LabTimeouts timeouts;
+  LabLimits limits;
 
   // The board called `name`, or the only board when `name` is empty.
   // InvalidInput naming the boards there are otherwise.

@@ -12,6 +12,14 @@ StatusOr<std::string> LabParser::Str(const YAML::Node& node, std::string_view wh
   return *expanded;
 }
 
+StatusOr<std::string> LabParser::Command(const YAML::Node& node, std::string_view what) const {
+  auto raw = doc_.String(node, what);
+  if (!raw.ok()) return raw.status();
+  auto command = ExpandForShell(*raw, lookup_);
+  if (!command.ok()) return doc_.Error(node, std::string(what) + ": " + command.status().message());
+  return *command;
+}
+
 StatusOr<std::string> LabParser::OptStr(const YAML::Node& map, const char* key,
                                         std::string_view what, std::string fallback) const {
   YAML::Node n = map[key];

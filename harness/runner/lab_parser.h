@@ -31,6 +31,9 @@ class LabParser {
 
   // A required string scalar, expanded.
   StatusOr<std::string> Str(const YAML::Node& node, std::string_view what) const;
+  // A required command for `sh -c`: variables travel as quoted data
+  // (ExpandForShell), so no value from the environment runs as code.
+  StatusOr<std::string> Command(const YAML::Node& node, std::string_view what) const;
   // `map[key]` expanded, or `fallback` when the key is absent.
   StatusOr<std::string> OptStr(const YAML::Node& map, const char* key, std::string_view what,
                                std::string fallback = "") const;

@@ -1,6 +1,7 @@
 #include "harness/runner/lab_services.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,7 +81,12 @@ Status LabServices::Start(const std::atomic<bool>* cancel) {
     try {
       running->child = bp::child("/bin/sh", "-c", s.run, bp::std_out > log, bp::std_err > log,
                                  bp::std_in < bp::null,
-                                 bp::extend::on_exec_setup([](auto&) { setpgid(0, 0); }));
+                                 bp::extend::on_exec_setup([parent = getpid()](auto&) {
+                                   // Dies with hilt even when hilt is SIGKILLed (see command_runner.cc).
+                                   prctl(PR_SET_PDEATHSIG, SIGKILL);
+                                   if (getppid() != parent) _exit(127);
+                                   setpgid(0, 0);
+                                 }));
     } catch (const std::exception& e) {
       std::fclose(log);
       return Status::LabFailure("service '" + s.name + "' (" + s.where.ToString() +

@@ -9,6 +9,10 @@
 
 #include "harness/runner/board_pick.h"
 
+#include <fmt/format.h>
+
+#include "harness/runner/leftovers.h"
+
 namespace hilt {
 
 StatusOr<std::unique_ptr<LabSession>> OpenLabSession(const std::string& lab_path,
@@ -24,6 +28,15 @@ StatusOr<std::unique_ptr<LabSession>> OpenLabSession(const std::string& lab_path
   auto lock = BoardLock::Acquire(session->lab.state_dir, session->board->name, wait, cancel);
   if (!lock.ok()) return lock.status();
   session->lock = std::move(*lock);
+  const BoardLock& held = *session->lock;
+  if (!held.stale_holder().empty()) {
+    session->recover_from = held.stale_holder();
+    if (held.stale_pid() > 0) {
+      int killed = KillLeftovers(OwnerMark(held.path(), held.stale_pid()));
+      if (killed > 0) session->recover_from += fmt::format("; ended {} process(es) it had left running", killed);
+    }
+  }
+  MarkChildrenAsOwned(held.path());
   return session;
 }
 

@@ -32,8 +32,10 @@ Status RealLabSteps::Image(const ImageConfig& image, const std::map<std::string,
   // is a board test too, and a check that needs a missing fact fails.
   auto bl2 = parts.find("bl2");
   auto fip = parts.find("fip");
-  if (bl2 != parts.end() && fip != parts.end()) {
-    auto facts = image::ReadBuildFacts(bl2->second, fip->second);
+  if (fip != parts.end()) {
+    // Without a BL2 part (BL1 platforms: QEMU virt) the FIP holds BL2.
+    auto facts = bl2 != parts.end() ? image::ReadBuildFacts(bl2->second, fip->second)
+                                    : image::ReadFipFacts(fip->second);
     if (facts.ok()) {
       build_facts_ = std::move(*facts);
       for (const auto& [key, value] : build_facts_) log << fmt::format("  {} = {}\n", key, value);

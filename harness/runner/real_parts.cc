@@ -14,6 +14,7 @@
 #include "harness/image/flasher.h"
 #include "harness/runner/capture_session.h"
 #include "harness/runner/device_factory.h"
+#include "harness/runner/drill_point.h"
 
 namespace hilt {
 namespace {
@@ -56,20 +57,43 @@ class CheckerAdapter final : public BootCheck {
   std::map<std::string, std::string> build_facts_;
 };
 
+// Thrown by FlashLog between two chunks to stop a flash that is cancelled
+// or past its timeout; caught in RealLabSteps::Flash. The flasher holds
+// nothing that an exception would leak.
+struct FlashStopped {
+  Status status;
+};
+
 class FlashLog final : public ProgressSink {
  public:
-  explicit FlashLog(std::ofstream* log) : log_(log) {}
+  FlashLog(std::ofstream* log, Clock* clock, Nanos timeout, const std::atomic<bool>* cancel)
+      : log_(log), clock_(clock), timeout_(timeout), deadline_(clock->Now() + timeout), cancel_(cancel) {}
   void OnProgress(FlashPhase phase, uint64_t done, uint64_t total) override {
     // One line per 10% so the log stays short for a 4 GB card.
     int tenth = total ? static_cast<int>(done * 10 / total) : 10;
-    if (phase == last_phase_ && tenth == last_tenth_) return;
-    last_phase_ = phase;
-    last_tenth_ = tenth;
-    *log_ << (phase == FlashPhase::kWrite ? "write " : "verify ") << done << "/" << total << "\n";
+    if (phase != last_phase_ || tenth != last_tenth_) {
+      last_phase_ = phase;
+      last_tenth_ = tenth;
+      *log_ << (phase == FlashPhase::kWrite ? "write " : "verify ") << done << "/" << total << "\n";
+    }
+    DrillPoint("flash-write", cancel_);
+    const char* what = phase == FlashPhase::kWrite ? "writing" : "verifying";
+    if (cancel_ && cancel_->load()) {
+      throw FlashStopped{Status::Cancelled(fmt::format("cancelled (SIGINT/SIGTERM) while {} the card ({} of {} bytes)",
+                                                       what, done, total))};
+    }
+    if (timeout_.count() > 0 && clock_->Now() >= deadline_) {
+      throw FlashStopped{Status::Timeout(fmt::format("the flash did not finish within timeouts.flash ({:g} s): "
+                                                     "stopped while {} the card ({} of {} bytes)",
+                                                     ToSeconds(timeout_), what, done, total))};
+    }
   }
 
  private:
   std::ofstream* log_;
+  Clock* clock_;
+  Nanos timeout_, deadline_;
+  const std::atomic<bool>* cancel_;
   FlashPhase last_phase_ = FlashPhase::kVerify;
   int last_tenth_ = -1;
 };
@@ -146,7 +170,7 @@ Status RealLabSteps::WaitForBlockDevice(const std::string& path, Nanos timeout,
 }
 
 Status RealLabSteps::Flash(const std::string& image_path, const std::string& device,
-                           const std::string& log_path, Nanos, const std::atomic<bool>*) {
+                           const std::string& log_path, Nanos timeout, const std::atomic<bool>* cancel) {
   // The runner passes the lab config's device; refuse anything else.
   if (device != board_->block_device) {
     return Status::InvalidInput("refusing to flash " + device + ": the lab config's block device is " +
@@ -159,8 +183,15 @@ Status RealLabSteps::Flash(const std::string& image_path, const std::string& dev
   if (!target.ok()) return target.status();
   std::ofstream log(log_path, std::ios::app);
   log << "flashing " << image_path << " to " << (*target)->Describe() << "\n";
-  FlashLog progress(&log);
-  auto report = hilt::Flash(image_path, **target, FlashOptions{}, &progress);
+  // Checked between chunks (4 MiB): a write that blocks in the kernel for
+  // good is not interrupted, one that is merely slow is.
+  FlashLog progress(&log, clock_, timeout, cancel);
+  StatusOr<FlashReport> report = Status::LabFailure("flash did not run");
+  try {
+    report = hilt::Flash(image_path, **target, FlashOptions{}, &progress);
+  } catch (const FlashStopped& stopped) {
+    report = stopped.status;
+  }
   if (!report.ok()) {
     log << "failed: " << report.status().message() << "\n";
     return report.status();
@@ -175,7 +206,7 @@ Status RealLabSteps::Flash(const std::string& image_path, const std::string& dev
 StatusOr<std::unique_ptr<ConsoleSession>> RealLabSteps::StartConsole(const std::string& raw_path) {
   auto console = MakeConsole(*board_);
   if (!console.ok()) return console.status();
-  return StartCaptureSession(std::move(*console), clock_, raw_path);
+  return StartCaptureSession(std::move(*console), clock_, raw_path, lab_->limits.console_log);
 }
 
 StatusOr<std::unique_ptr<BootCheck>> RealLabSteps::MakeChecker(const Suite& suite) {

@@ -1,6 +1,8 @@
 // The run's reports: console.log line by line as the bytes come (so a killed
 // hilt leaves every complete line behind), result.json and junit.xml at the
-// end, each written atomically.
+// end, each written atomically. console.log takes the first `log_cap` bytes
+// of console output (0: no cap), then a marker line saying it stopped, and
+// result.json a note with how much was left out.
 #ifndef HILT_RUNNER_REPORT_RECORDER_H_
 #define HILT_RUNNER_REPORT_RECORDER_H_
 
@@ -14,7 +16,8 @@ namespace hilt {
 class ReportRecorder final : public RunRecorder {
  public:
   static StatusOr<std::unique_ptr<ReportRecorder>> Create(const std::string& run_dir,
-                                                         const std::string& suite_name);
+                                                         const std::string& suite_name,
+                                                         uint64_t log_cap = 0);
   ~ReportRecorder() override;
   void Console(std::string_view bytes, Nanos t) override;
   Status Finish(const Verdict& verdict) override;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "harness/core/exit_code.h"
+#include "harness/runner/drill_point.h"
 
 namespace hilt {
 namespace {
@@ -48,15 +49,17 @@ class RunMachine {
     if (run_log_) run_log_ << fmt::format("[{:9.3f}] ", ToSeconds(d_.clock->Now() - start_)) << line << std::endl;
   }
 
-  // Enters a step: later errors are attributed to it.
-  Status Enter(const std::string& step, const std::string& what) {
+  // Enters a step: later errors are attributed to it. `point` names the
+  // state for the drills' pause hook (drill_point.h); default: the step.
+  Status Enter(const std::string& step, const std::string& what, std::string_view point = {}) {
     step_ = step;
     Say(what);
+    DrillPoint(point.empty() ? std::string_view(step) : point, req_.cancel);
     return CheckCancel();
   }
 
   Status Power(bool on) {
-    HILT_RETURN_IF_ERROR(Enter("power", on ? "power on" : "power off"));
+    HILT_RETURN_IF_ERROR(Enter("power", on ? "power on" : "power off", on ? "power-on" : "power-off"));
     if (on) {
       // Let the rails drain after the last off, or the SoC may not reset.
       powered_maybe_ = true;
@@ -71,7 +74,8 @@ class RunMachine {
   }
 
   Status Mux(MuxSide side) {
-    HILT_RETURN_IF_ERROR(Enter("mux", std::string("SD mux to ") + MuxSideName(side)));
+    HILT_RETURN_IF_ERROR(Enter("mux", std::string("SD mux to ") + MuxSideName(side),
+                               side == MuxSide::kHost ? "mux-host" : "mux-dut"));
     Status s = d_.mux->Switch(side);
     if (!s.ok()) return s.Prefixed(std::string("mux to ") + MuxSideName(side) + " (" + d_.mux->Describe() + ")");
     return s;
@@ -85,6 +89,12 @@ class RunMachine {
       HILT_RETURN_IF_ERROR(Enter("services", "starting services of board '" + board.name + "'"));
       services_started_ = true;
       HILT_RETURN_IF_ERROR(d_.services->Start(req_.cancel));
+    }
+
+    if (!req_.recover_from.empty()) {
+      Say("the board's last holder (" + req_.recover_from + ") ended without cleanup: making the board safe first");
+      HILT_RETURN_IF_ERROR(Power(false));
+      HILT_RETURN_IF_ERROR(Mux(MuxSide::kHost));
     }
 
     std::string build_log = req_.run_dir + "/build.log";
@@ -164,6 +174,7 @@ class RunMachine {
   Status Perform(const std::vector<CheckAction>& actions, std::vector<StampedBytes>* drained) {
     for (const CheckAction& a : actions) {
       Say(fmt::format("typing {:?} ({})", a.send, a.why));
+      DrillPoint("typing", req_.cancel);
       Status s = console_->Type(a.send, drained);
       if (!s.ok()) {
         step_ = "console";
@@ -219,21 +230,24 @@ class RunMachine {
   // Runs on every exit path; keeps the first error and records later ones.
   RunResult Cleanup(Status status) {
     RunResult result;
-    std::vector<std::string> infra;
+    std::vector<std::string> infra, gaps, notes;
     if (!status.ok()) {
       result.stopped_at = step_;
       Say("stopped at " + step_ + ": " + status.message());
     }
     Nanos end = d_.clock->Now();
+    DrillPoint("cleanup", req_.cancel);  // nothing below is cut short by a cancel
     try {
-      if (console_) {
-        if (Status s = console_->Stop(); !s.ok()) infra.push_back("console stop: " + s.message());
-      }
-      // Powered off before moving the mux, always, even if we believe it is off.
+      // Powered off before moving the mux, always, even if we believe it is
+      // off; and before the console stops, so what the board printed up to
+      // the power cut is still read into console.raw.
       if (Status s = d_.power->Off(); !s.ok()) {
         infra.push_back("cleanup: power off (" + d_.power->Describe() + "): " + s.message());
       } else {
         powered_maybe_ = false;
+      }
+      if (console_) {
+        if (Status s = console_->Stop(); !s.ok()) infra.push_back("console stop: " + s.message());
       }
       if (!powered_maybe_) {
         if (Status s = d_.mux->Switch(MuxSide::kHost); !s.ok()) {
@@ -247,16 +261,37 @@ class RunMachine {
         console_->Drain(&rest);
         Status s = Deliver(&rest, status.ok() && checker_ && !checker_->done());
         (void)s;  // nothing can be typed any more; the bytes are logged
-        for (const std::string& gap : console_->Gaps()) infra.push_back("console gap: " + gap);
+        gaps = console_->Gaps();
+        for (const std::string& gap : gaps) infra.push_back("console gap: " + gap);
+        notes = console_->Notes();
       }
     } catch (const std::exception& e) {
       infra.push_back(std::string("cleanup: internal error: ") + e.what());
     }
 
+    // The lab is safe; what is left is judging and writing the reports. A
+    // signal up to here still makes the run an error.
+    DrillPoint("reports", req_.cancel);
     Verdict& v = result.verdict;
     if (checker_) {
       if (!checker_->done()) checker_->Finish(end - origin_);
       v = checker_->verdict();
+    }
+    if (status.ok() && !gaps.empty() && v.outcome != Outcome::kError) {
+      // The console came back and the capture went on, but what the board
+      // sent while it was gone is lost: a stage or a failure pattern may
+      // have been in it. Neither a pass nor a fail can be vouched for.
+      step_ = result.stopped_at = "console";
+      status = Status::LabFailure(fmt::format("the console was lost during the boot ({}): what the board sent "
+                                              "meanwhile is missing, so its '{}' cannot be trusted",
+                                              gaps.front(), OutcomeName(v.outcome)));
+    }
+    if (status.ok() && Cancelled()) {
+      // Told to stop while cleaning up: the cleanup was finished all the
+      // same, but the run is not the clean result its verdict would claim.
+      step_ = result.stopped_at = "cleanup";
+      status = Status::Cancelled(fmt::format("cancelled (SIGINT/SIGTERM) during cleanup; the boot check "
+                                             "had ended: {}", OutcomeName(v.outcome)));
     }
     if (!status.ok()) {
       v.outcome = Outcome::kError;
@@ -274,6 +309,10 @@ class RunMachine {
                                                        : kExitLabFailed;
     }
     for (auto& e : infra) v.infra_errors.push_back(e);
+    for (auto& n : notes) {
+      Say("note: " + n);
+      v.notes.push_back(n);
+    }
     if (status.ok() && !infra.empty() && v.outcome == Outcome::kPass) {
       // The board passed but the lab is in an unknown state: someone must look.
       v.outcome = Outcome::kError;

@@ -34,6 +34,11 @@ struct RunRequest {
   std::string run_dir;  // exists; every file of the run goes here
   const std::atomic<bool>* cancel = nullptr;
   std::ostream* progress = nullptr;  // one line per step for the person watching
+  // Set when the board's last holder died without its cleanup (BoardLock::
+  // stale_holder): the run first powers the board off and moves the card to
+  // the host, before services' first use and the build, so a board a killed
+  // run left powered is not left so for the length of a build.
+  std::string recover_from;
   // How often the boot loop drains the console and ticks the checker; a
   // cancel is noticed within about this long.
   Nanos poll{std::chrono::milliseconds(20)};

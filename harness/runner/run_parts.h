@@ -47,6 +47,9 @@ class ConsoleSession {
   virtual Status Stop() = 0;
   // Where bytes may have been lost (reopens), one line each.
   virtual std::vector<std::string> Gaps() = 0;
+  // What the run's reports should say that is no fault of anyone (the
+  // console.raw cap was reached), one line each.
+  virtual std::vector<std::string> Notes() { return {}; }
 };
 
 // Text the checker wants typed, and why (for the run log).

@@ -57,7 +57,18 @@ TEST_F(BoardLockTest, ReleasedWhenTheHolderDies) {
   waitpid(child, &status, 0);
   ASSERT_EQ(WEXITSTATUS(status), 0);
   auto lock = BoardLock::Acquire(dir_, "r4", Nanos(0));
-  EXPECT_TRUE(lock.ok()) << lock.status().ToString();
+  ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+  // The dead holder's pid is still in the file: the next holder knows the
+  // board may have been left powered.
+  EXPECT_NE((*lock)->stale_holder().find("pid " + std::to_string(child)), std::string::npos)
+      << (*lock)->stale_holder();
+}
+
+TEST_F(BoardLockTest, AHolderThatEndedNormallyIsNotStale) {
+  { auto first = BoardLock::Acquire(dir_, "r4", Nanos(0)); ASSERT_TRUE(first.ok()); }
+  auto lock = BoardLock::Acquire(dir_, "r4", Nanos(0));
+  ASSERT_TRUE(lock.ok());
+  EXPECT_EQ((*lock)->stale_holder(), "");
 }
 
 TEST_F(BoardLockTest, WaitStopsOnCancel) {

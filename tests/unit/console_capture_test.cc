@@ -77,6 +77,63 @@ TEST(ConsoleCaptureTest, StampsChunksSincePowerOnAndWritesRawFile) {
   EXPECT_TRUE(cap.raw_status().ok());
 }
 
+TEST(ConsoleCaptureTest, AFullDiskIsALabFailureAndTheCheckerStillGetsTheBytes) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  FakeConsole console;
+  SteadyClock clock;
+  ConsoleCapture cap(&console, &clock, "/dev/full");  // every write: ENOSPC
+  ASSERT_TRUE(cap.Start().ok());
+  console.Push({"NOTICE:  BL2\r\n"});
+  console.Push({"NOTICE:  BL31\r\n"});
+  auto chunks = DrainUntil(cap, 28);
+  cap.Stop();
+  EXPECT_EQ(Join(chunks), "NOTICE:  BL2\r\nNOTICE:  BL31\r\n");
+  Status s = cap.raw_status();
+  EXPECT_EQ(s.code(), Status::Code::kLabFailure);
+  EXPECT_NE(s.message().find("No space left on device"), std::string::npos) << s.message();
+}
+
+TEST(ConsoleCaptureTest, BytesAlreadyOnTheirWayAreReadAtStop) {
+  // The board printed up to its power cut; those bytes sit in the socket's
+  // buffer when the run stops the capture. They were sent: keep them.
+  FakeConsole console;
+  SteadyClock clock;
+  auto raw = RawPath();
+  ConsoleCapture cap(&console, &clock, raw.string());
+  ASSERT_TRUE(cap.Start().ok());
+  for (int i = 0; i < 20; ++i) console.Push({"line " + std::to_string(i) + "\r\n"});
+  cap.Stop();
+  std::string want;
+  for (int i = 0; i < 20; ++i) want += "line " + std::to_string(i) + "\r\n";
+  EXPECT_EQ(ReadFile(raw), want);
+  std::vector<CapturedChunk> chunks;
+  cap.WaitForData(&chunks, 0ms);
+  EXPECT_EQ(Join(chunks), want);
+}
+
+TEST(ConsoleCaptureTest, RawFileStopsAtItsCapTheCheckerStillGetsEverything) {
+  FakeConsole console;
+  ManualClock clock;
+  auto raw = RawPath();
+  ConsoleCaptureOptions options;
+  options.max_raw_bytes = 10;
+  ConsoleCapture cap(&console, &clock, raw.string(), options);
+  ASSERT_TRUE(cap.Start().ok());
+  console.Push({"0123456"});
+  console.Push({"789abcdef"});
+  console.Push({"ghij"});
+  auto chunks = DrainUntil(cap, 20);
+  cap.Stop();
+  EXPECT_EQ(Join(chunks), "0123456789abcdefghij");
+  EXPECT_EQ(ReadFile(raw), "0123456789");  // exactly the first 10 bytes, nothing after
+  EXPECT_EQ(cap.raw_cap().admitted(), 10u);
+  EXPECT_EQ(cap.raw_cap().dropped(), 10u);
+  EXPECT_EQ(cap.raw_cap().Note("console.raw"),
+            "console.raw capped at 10 bytes of console output (lab limits.console-log); the 10 bytes the "
+            "board sent after that were not written");
+  EXPECT_TRUE(cap.raw_status().ok());  // a cap is not a lab failure
+}
+
 TEST(ConsoleCaptureTest, VanishingConsoleIsReopenedGapRecordedNoByteLost) {
   FakeConsole console;
   ManualClock clock;

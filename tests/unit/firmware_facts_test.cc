@@ -167,6 +167,25 @@ TEST_F(BuildFactsTest, WrongFilesAreErrorsNamingThem) {
   EXPECT_NE(not_fip.status().message().find("not a FIP"), std::string::npos);
 }
 
+// QEMU virt's FIP carries BL2 itself (tb-fw): its facts come from there, and
+// ReadBuildFacts (which takes BL2 from bl2.img) ignores it.
+TEST_F(BuildFactsTest, FipWithBl2) {
+  Run("fiptool create --tb-fw " + dir_ / "bl2.bin" + " --soc-fw " + dir_ / "bl31.bin" + " --nt-fw " +
+      dir_ / "u-boot.bin " + dir_ / "fip-bl2.bin");
+  auto facts = ReadFipFacts(dir_ / "fip-bl2.bin");
+  ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+  EXPECT_EQ(facts->at("build.tfa_version_string"), "v2.9.0(release):");
+  EXPECT_EQ(facts->at("build.tfa_version"), "2.9.0");
+  EXPECT_EQ(facts->at("build.bl31_version_string"), "v2.9.0(release):abc");
+  EXPECT_EQ(facts->at("build.uboot_banner"), "U-Boot 2024.04 (Apr 13 2024 - 16:50:21 +0000)");
+  auto without_bl2 = ReadFipFacts(dir_ / "fip.bin");
+  ASSERT_TRUE(without_bl2.ok());
+  EXPECT_EQ(without_bl2->count("build.tfa_version"), 0u);
+  EXPECT_EQ(without_bl2->count("build.uboot_banner"), 1u);
+  auto not_fip = ReadFipFacts(dir_ / "bl2.img");
+  EXPECT_EQ(not_fip.status().code(), Status::Code::kInvalidInput);
+}
+
 TEST_F(BuildFactsTest, UbootAlone) {
   auto facts = ReadUbootFacts(dir_ / "u-boot.bin");
   ASSERT_TRUE(facts.ok()) << facts.status().ToString();

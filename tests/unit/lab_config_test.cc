@@ -55,7 +55,9 @@ TEST(LabConfigTest, LoadsBoardsBuildImageAndTimeouts) {
   EXPECT_EQ(sim.console.address, "unix:/labs/desk/state/sim/uart.sock");
   EXPECT_EQ(sim.block_device, "/labs/desk/sim/card-host");  // relative to the config
   ASSERT_EQ(sim.services.size(), 1u);
-  EXPECT_EQ(sim.services[0].run, "hilt-sim --state-dir /labs/desk/state/sim");
+  // Commands keep their ${...} for the shell, with the values assigned as
+  // quoted data in front (env_expand_test.cc runs them with hostile values).
+  EXPECT_EQ(sim.services[0].run, "STATE_DIR='/labs/desk/state'; hilt-sim --state-dir ${STATE_DIR}/sim");
   EXPECT_EQ(sim.mux.dut_command, "ctl mux dut");
   ASSERT_EQ(lab->build.size(), 1u);
   EXPECT_EQ(lab->build[0].run, "make -C src BL33=$PWD/u-boot.bin");
@@ -112,9 +114,17 @@ const std::string kUnknownKey = Lab("build:\n  - {name: a, run: b, retries: 3}\n
 const std::string kPartWithoutOutput =
     Lab("build:\n  - {name: a, run: b, outputs: {bl2: x}}\nimage:\n  layout: l.yaml\n  parts: {fip: fip}\n");
 const std::string kBadTimeout = Lab("timeouts: {flash: 5}\n");
+const std::string kProcessNoPidfile = std::string(kBoardHead) +
+    "    console: {type: socket, address: 'unix:/x', started-by-power: true}\n" +
+    "    power: {type: process, run: 'exec qemu'}\n    mux: {type: command, host: a, dut: b}\n"
+    "    block-device: /dev/sdz\n";
 const std::string kBadAddress = std::string(kBoardHead) + "    console: {type: socket, address: /x}\n" +
     "    power: {type: command, on: a, off: b}\n    mux: {type: command, host: a, dut: b}\n"
     "    block-device: /dev/sdz\n";
+
+const std::string kDecimalCap = Lab("limits: {console-log: 10MB}\n");
+const std::string kTinyCap = Lab("limits: {console-log: 10B}\n");
+const std::string kUnknownLimit = Lab("limits: {memory: 1GiB}\n");
 
 INSTANTIATE_TEST_SUITE_P(
     Mistakes, LabConfigErrorTest,
@@ -122,12 +132,43 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"boards: {}\n", "lab.yaml:1:9", "needs 'boards:'"},
         BadCase{"stat-dir: x\n", "lab.yaml:1:1", "unknown key 'stat-dir'"},
         BadCase{kUnsetVar.c_str(), "lab.yaml:4:35", "HILT_TEST_SURELY_UNSET is not set"},
-        BadCase{kBadPower.c_str(), "lab.yaml:5:19", "power type must be gpio or command"},
+        BadCase{kBadPower.c_str(), "lab.yaml:5:19", "power type must be gpio, command or process"},
         BadCase{kUnknownKey.c_str(), "lab.yaml:9:23", "unknown key 'retries'"},
         BadCase{kPartWithoutOutput.c_str(), "lab.yaml:12:16", "no build step produces"},
         BadCase{kBadTimeout.c_str(), "lab.yaml:8:19", "no valid unit"},
+        BadCase{kProcessNoPidfile.c_str(), "lab.yaml:5:12", "process power needs 'pidfile'"},
         BadCase{kBadAddress.c_str(), "lab.yaml:4:38", "unix:PATH or tcp:HOST:PORT"},
-        BadCase{"boards:\n  b:\n    type: x\n", "lab.yaml:3:5", "needs 'console'"}));
+        BadCase{"boards:\n  b:\n    type: x\n", "lab.yaml:3:5", "needs 'console'"},
+        BadCase{kDecimalCap.c_str(), "lab.yaml:8:23", "no valid unit (B, KiB, MiB, GiB)"},
+        BadCase{kTinyCap.c_str(), "lab.yaml:8:23", "at least 1KiB"},
+        BadCase{kUnknownLimit.c_str(), "lab.yaml:8:10", "unknown key 'memory' in limits"}));
+
+// QEMU as a board: power starts the process, the console waits for its socket.
+TEST(LabConfigTest, ProcessPowerAndAConsoleItStarts) {
+  auto lab = LoadLabConfigString(std::string(kBoardHead) +
+                                     "    console: {type: socket, address: 'unix:${STATE_DIR}/q/uart.sock', "
+                                     "started-by-power: true}\n"
+                                     "    power:\n"
+                                     "      type: process\n"
+                                     "      run: exec qemu-system-aarch64 -bios ${STATE_DIR}/q/flash.bin\n"
+                                     "      ready: ${STATE_DIR}/q/uart.sock\n"
+                                     "      pidfile: q/qemu.pid\n"
+                                     "      stop-grace: 0s\n"
+                                     "    mux: {type: command, host: 'true', dut: 'true'}\n"
+                                     "    block-device: q/flash.bin\n"
+                                     "state-dir: /s\n",
+                                 "/lab/l.yaml");
+  ASSERT_TRUE(lab.ok()) << lab.status().ToString();
+  const BoardConfig& b = lab->boards[0];
+  EXPECT_TRUE(b.console.started_by_power);
+  EXPECT_EQ(b.power.type, "process");
+  // A shell line: the built-ins are assigned in front, expanded by the shell.
+  EXPECT_EQ(b.power.run_command, "STATE_DIR='/s'; exec qemu-system-aarch64 -bios ${STATE_DIR}/q/flash.bin");
+  EXPECT_EQ(b.power.ready_path, "/s/q/uart.sock");
+  EXPECT_EQ(b.power.pidfile, "/lab/q/qemu.pid");  // relative to the config
+  EXPECT_EQ(b.power.log_path, "/lab/q/qemu.pid.log");
+  EXPECT_EQ(b.power.stop_grace, Nanos{0});
+}
 
 TEST(EnvExpandTest, VariablesDefaultsAndEscapes) {
   std::map<std::string, std::string> vars = {{"A", "1"}, {"EMPTY", ""}};
@@ -148,6 +189,15 @@ TEST(EnvExpandTest, VariablesDefaultsAndEscapes) {
   EXPECT_FALSE(ExpandVars("${A", lookup).ok());
   EXPECT_FALSE(ExpandVars("${1A}", lookup).ok());
   EXPECT_FALSE(ExpandVars("${A:x}", lookup).ok());
+}
+
+TEST(LabConfigTest, ConsoleLogCapDefaultsTo256MiBAndCanBeSet) {
+  auto plain = LoadLabConfigString(Lab(""), "/l/lab.yaml");
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(plain->limits.console_log, 256ull << 20);
+  auto capped = LoadLabConfigString(Lab("limits: {console-log: 64KiB}\n"), "/l/lab.yaml");
+  ASSERT_TRUE(capped.ok()) << capped.status().ToString();
+  EXPECT_EQ(capped->limits.console_log, 64u << 10);
 }
 
 TEST(LabConfigTest, StateDirFromTheEnvironmentWhenTheConfigHasNone) {

@@ -33,6 +33,8 @@ struct World {
   std::atomic<bool> cancel{false};
   Nanos power_on_at{-1};
   std::string typed;
+  std::vector<std::string> gaps;  // what the console reports at the end
+  bool cancel_at_cleanup = false; // a signal arrives while the cleanup powers off
 };
 
 class FakePower : public PowerSwitch {
@@ -48,6 +50,7 @@ class FakePower : public PowerSwitch {
   }
   Status Off() override {
     w_->events.push_back("power off");
+    if (w_->cancel_at_cleanup && w_->power_on_at.count() >= 0) w_->cancel = true;
     if (w_->fault == Fault::kFirstPowerOff && w_->power_offs++ == 0) return Status::LabFailure("relay busy");
     w_->power_on = false;
     return Status::Ok();
@@ -108,7 +111,7 @@ class FakeConsole : public ConsoleSession {
     stopped_ = true;  // all that was sent has "arrived": Drain must hand it over
     return Status::Ok();
   }
-  std::vector<std::string> Gaps() override { return {}; }
+  std::vector<std::string> Gaps() override { return w_->gaps; }
 
  private:
   World* w_;
@@ -265,7 +268,7 @@ class RunTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  RunResult Run(Fault fault, std::vector<std::string> lines = kGoodBoot) {
+  RunResult Run(Fault fault, std::vector<std::string> lines = kGoodBoot, std::string recover_from = "") {
     world_.fault = fault;
     FakePower power(&world_);
     FakeMux mux(&world_);
@@ -277,6 +280,7 @@ class RunTest : public ::testing::Test {
     req.suite = &suite_;
     req.run_dir = dir_.string();
     req.cancel = &world_.cancel;
+    req.recover_from = recover_from;
     RunDeps deps{&world_.clock, &power, &mux, &steps, &recorder_, &services};
     RunResult r = ExecuteRun(req, deps);
     EXPECT_TRUE(services.started);
@@ -420,6 +424,37 @@ TEST_F(RunTest, CleanupFailureTurnsAPassIntoALabError) {
   EXPECT_EQ(r.verdict.outcome, Outcome::kError);
   EXPECT_NE(r.verdict.reason.find("relay gone"), std::string::npos) << r.verdict.reason;
   EXPECT_EQ(world_.mux, MuxSide::kDut) << "the mux must not move under a powered board";
+}
+
+TEST_F(RunTest, AfterAHolderDiedTheBoardIsMadeSafeBeforeTheBuild) {
+  RunResult r = Run(Fault::kNone, kGoodBoot, "pid 4242 on host lab since 2024-01-01T00:00:00Z");
+  EXPECT_EQ(r.exit_code, kExitPass) << r.verdict.reason;
+  ASSERT_GE(world_.events.size(), 3u);
+  EXPECT_EQ(world_.events[0], "power off");
+  EXPECT_EQ(world_.events[1], "mux host");
+  EXPECT_EQ(world_.events[2], "build fw");
+}
+
+TEST_F(RunTest, AConsoleGapMakesNeitherPassNorFailTrustworthy) {
+  world_.gaps = {"no console from 0.250 s to 0.400 s: closed by the other end"};
+  RunResult r = Run(Fault::kNone);
+  EXPECT_EQ(r.exit_code, kExitLabFailed);
+  EXPECT_EQ(r.verdict.outcome, Outcome::kError);
+  EXPECT_EQ(r.verdict.failed_stage, "console");
+  EXPECT_NE(r.verdict.reason.find("'pass' cannot be trusted"), std::string::npos) << r.verdict.reason;
+  EXPECT_FALSE(world_.power_on);
+  EXPECT_EQ(world_.mux, MuxSide::kHost);
+}
+
+TEST_F(RunTest, ASignalDuringCleanupFinishesTheCleanupAndIsAnError) {
+  world_.cancel_at_cleanup = true;
+  RunResult r = Run(Fault::kNone);
+  EXPECT_EQ(r.exit_code, kExitLabFailed);
+  EXPECT_EQ(r.verdict.outcome, Outcome::kError);
+  EXPECT_EQ(r.stopped_at, "cleanup");
+  EXPECT_NE(r.verdict.reason.find("had ended: pass"), std::string::npos) << r.verdict.reason;
+  EXPECT_FALSE(world_.power_on);
+  EXPECT_EQ(world_.mux, MuxSide::kHost) << "the cleanup must not stop half-way";
 }
 
 }  // namespace

@@ -199,6 +199,46 @@ TEST_F(SimBoardTest, HangInUbootStopsAfterTheBanner) {
   EXPECT_EQ(board_->stage(), Stage::kHalted);
 }
 
+TEST_F(SimBoardTest, FloodPrintsAtItsRateUntilPowerOff) {
+  BoardOptions o;
+  o.fault.fixed = Fault::kFlood;
+  o.fault.flood_rate = 1e6;
+  Make(o);
+  board_->PowerOn(now_);
+  ASSERT_TRUE(RunUntil("DRAM:  4 GiB\r\n"));
+  ASSERT_TRUE(RunUntil("flood 000000: "));
+  size_t start = out_.size();
+  for (int i = 0; i < 100; ++i) {  // 100 ms of wall time at 1 MB/s
+    now_ += milliseconds(1);
+    board_->Advance(now_, &out_);
+    ASSERT_TRUE(board_->NextDeadline().has_value());
+    EXPECT_LE(*board_->NextDeadline() - now_, milliseconds(1));
+  }
+  EXPECT_NEAR(static_cast<double>(out_.size() - start), 100e3, 2e3);
+  EXPECT_NE(out_.find("\r\nflood 000100: "), std::string::npos);
+  EXPECT_EQ(Count("TEST> "), 0u);
+  board_->PowerOff();
+  size_t off = out_.size();
+  Run(1000);
+  EXPECT_EQ(out_.size(), off);
+}
+
+TEST_F(SimBoardTest, EndlessLineNeverSendsANewline) {
+  BoardOptions o;
+  o.fault.fixed = Fault::kEndlessLine;
+  o.fault.flood_rate = 1e6;
+  Make(o);
+  board_->PowerOn(now_);
+  ASSERT_TRUE(RunUntil("DRAM:  4 GiB\r\n"));
+  size_t start = out_.size();
+  for (int i = 0; i < 200; ++i) {
+    now_ += milliseconds(1);
+    board_->Advance(now_, &out_);
+  }
+  EXPECT_GT(out_.size() - start, 150000u);
+  EXPECT_EQ(out_.find_first_not_of('x', out_.find("xxxx")), std::string::npos);
+}
+
 TEST_F(SimBoardTest, UartNoiseGarblesOnlyUnwatchedLines) {
   BoardOptions o;
   o.fault.fixed = Fault::kUartNoise;

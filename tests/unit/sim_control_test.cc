@@ -16,6 +16,13 @@ TEST(SimControlTest, ParsesRequests) {
   EXPECT_EQ(ParseControlRequest("mux dut")->kind, ControlRequest::kMuxDut);
   EXPECT_EQ(ParseControlRequest("status")->kind, ControlRequest::kStatus);
   EXPECT_EQ(ParseControlRequest("quit")->kind, ControlRequest::kQuit);
+  auto drop = ParseControlRequest("uart drop 300");
+  ASSERT_TRUE(drop.ok());
+  EXPECT_EQ(drop->kind, ControlRequest::kUartDrop);
+  EXPECT_EQ(drop->millis, 300);
+  EXPECT_FALSE(ParseControlRequest("uart drop").ok());
+  EXPECT_FALSE(ParseControlRequest("uart drop -5").ok());
+  EXPECT_FALSE(ParseControlRequest("uart drop 99999999999").ok());  // no overflow
   auto bad = ParseControlRequest("power sideways");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("power sideways"), std::string::npos);

@@ -39,6 +39,25 @@ TEST(SimFaultTest, FlakyFailsAtAboutItsProbabilityWithFailingFaultsOnly) {
   EXPECT_NEAR(bad / 4000.0, 0.25, 0.04);
 }
 
+TEST(SimFaultTest, FloodsTakeARate) {
+  auto flood = ParseFaultSpec("flood");
+  ASSERT_TRUE(flood.ok());
+  EXPECT_EQ(flood->fixed, Fault::kFlood);
+  EXPECT_EQ(flood->flood_rate, 10e6);
+  auto slow = ParseFaultSpec("flood:250k");
+  ASSERT_TRUE(slow.ok());
+  EXPECT_EQ(slow->flood_rate, 250e3);
+  auto line = ParseFaultSpec("endless-line:2M");
+  ASSERT_TRUE(line.ok());
+  EXPECT_EQ(line->fixed, Fault::kEndlessLine);
+  EXPECT_EQ(line->flood_rate, 2e6);
+  EXPECT_EQ(ParseFaultSpec(line->ToString())->flood_rate, 2e6);
+  EXPECT_FALSE(ParseFaultSpec("flood:").ok());
+  EXPECT_FALSE(ParseFaultSpec("flood:0").ok());
+  EXPECT_FALSE(ParseFaultSpec("flood:10G").ok());
+  EXPECT_FALSE(ParseFaultSpec("endless-line:fast").ok());
+}
+
 TEST(SimFaultTest, FixedFaultEveryTime) {
   FaultPicker picker(*ParseFaultSpec("reset-loop"), 1);
   for (int i = 0; i < 10; ++i) EXPECT_EQ(picker.Pick(), Fault::kResetLoop);

@@ -89,6 +89,48 @@ TEST(SocketConsoleTest, GivesUpAtTheDeadlineNamingTheAddress) {
   EXPECT_NE(s.message().find("retried"), std::string::npos) << s.message();
 }
 
+// QEMU started by power on, after the console was opened: the open succeeds
+// without a server, and the first read connects as soon as it appears.
+TEST(SocketConsoleTest, StartedByPowerConnectsOnReadOnceTheServerAppears) {
+  std::string path = SockPath() + "_power";
+  ::unlink(path.c_str());
+  SocketConsole console(*SocketAddress::Parse("unix:" + path), 5s, /*started_by_power=*/true);
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(console.Open().ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 100ms) << "Open() must not wait for the server";
+  std::string got;
+  ASSERT_TRUE(console.Read(&got, 20ms).ok());
+  EXPECT_TRUE(got.empty());
+  Status w = console.Write("x");
+  EXPECT_EQ(w.code(), Status::Code::kLabFailure);
+  EXPECT_NE(w.message().find("not connected yet"), std::string::npos) << w.message();
+  std::thread server([&] {
+    int lfd = ListenUnix(path);  // QEMU's -chardev socket,server=on,wait=on
+    int conn = ::accept(lfd, nullptr, nullptr);
+    ::close(lfd);
+    (void)!::write(conn, "NOTICE:  Booting Trusted Firmware\r\n", 35);
+    ::close(conn);
+  });
+  for (int i = 0; i < 100 && got.size() < 35; ++i) ASSERT_TRUE(console.Read(&got, 50ms).ok());
+  server.join();
+  EXPECT_EQ(got, "NOTICE:  Booting Trusted Firmware\r\n");
+  ::unlink(path.c_str());
+}
+
+TEST(SocketConsoleTest, StartedByPowerFailsWhenTheServerNeverComes) {
+  SocketConsole console(*SocketAddress::Parse("unix:/nonexistent/hilt-power.sock"), 100ms, true);
+  ASSERT_TRUE(console.Open().ok());
+  Status s;
+  std::string got;
+  auto t0 = std::chrono::steady_clock::now();
+  while (s.ok() && std::chrono::steady_clock::now() - t0 < 2s) s = console.Read(&got, 30ms);
+  EXPECT_EQ(s.code(), Status::Code::kLabFailure);
+  EXPECT_NE(s.message().find("did power on start its server"), std::string::npos) << s.message();
+  // Reopening (as the capture does) is a real attempt now, not a new wait.
+  console.Close();
+  EXPECT_EQ(console.Open().code(), Status::Code::kLabFailure);
+}
+
 TEST(SocketConsoleTest, TcpLoopback) {
   int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in sa{};
@@ -109,6 +151,24 @@ TEST(SocketConsoleTest, TcpLoopback) {
   EXPECT_EQ(console.Describe(), "socket tcp:127.0.0.1:" + std::to_string(port));
   ::close(conn);
   ::close(lfd);
+}
+
+TEST(SocketConsoleTest, AReopenAfterTheServerWentAwayTriesOnce) {
+  // The capture thread reopens with its own back-off and must stay stoppable:
+  // a reopen may not sit in the 10 s first-connect retry.
+  std::string path = SockPath() + "_reopen";
+  int lfd = ListenUnix(path);
+  ASSERT_GE(lfd, 0);
+  SocketConsole console(*SocketAddress::Parse("unix:" + path), 10s);
+  ASSERT_TRUE(console.Open().ok());
+  ::close(lfd);
+  ::unlink(path.c_str());  // the adapter re-enumerates: no endpoint for now
+  console.Close();
+  auto start = std::chrono::steady_clock::now();
+  Status s = console.Open();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("cannot reconnect"), std::string::npos) << s.message();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
 }
 
 }  // namespace

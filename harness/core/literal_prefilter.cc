@@ -1,0 +1,139 @@
+#include "harness/core/literal_prefilter.h"
+
+#include <algorithm>
+
+#include <re2/filtered_re2.h>
+
+#include "harness/core/console_regex.h"
+
+namespace hilt {
+namespace {
+
+// ASCII lower case, every other byte as it is: FilteredRE2's atoms for
+// Latin-1 patterns are lower-cased the same way (and a case-sensitive atom
+// compared case-insensitively only lets more texts through).
+constexpr std::array<unsigned char, 256> MakeFoldTable() {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[static_cast<size_t>(c)] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  return t;
+}
+constexpr std::array<unsigned char, 256> kFold = MakeFoldTable();
+
+inline unsigned char Fold(char c) { return kFold[static_cast<unsigned char>(c)]; }
+
+// Hash of a folded byte pair, kHashBits wide. Collisions only cost shifts.
+inline size_t PairHash(char a, char b) {
+  return ((size_t{Fold(a)} << 4) ^ Fold(b)) & 0xFFF;
+}
+
+}  // namespace
+
+LiteralPrefilter::LiteralPrefilter(const std::vector<std::string>& regexes)
+    : filter_(std::make_unique<re2::FilteredRE2>(kMinAtomBytes)),
+      filtered_(regexes.size(), false) {
+  static_assert(kHashSize == 0x1000, "PairHash is 12 bits");
+  // FilteredRE2 numbers the patterns it accepted; map them back.
+  std::vector<size_t> index_of;
+  for (size_t i = 0; i < regexes.size(); ++i) {
+    int id = -1;
+    if (filter_->Add(regexes[i], ConsoleRegexOptions(), &id) == RE2::NoError) {
+      index_of.push_back(i);
+    }
+  }
+  if (index_of.empty()) return;
+  filter_->Compile(&atoms_);
+  for (std::string& atom : atoms_) {
+    for (char& c : atom) c = static_cast<char>(Fold(c));
+  }
+
+  // With no atom found, only the unfiltered patterns remain possible.
+  std::vector<int> unfiltered;
+  filter_->AllPotentials({}, &unfiltered);
+  for (size_t id = 0; id < index_of.size(); ++id) {
+    const bool always = std::find(unfiltered.begin(), unfiltered.end(), static_cast<int>(id)) !=
+                        unfiltered.end();
+    filtered_[index_of[id]] = !always;
+    id_filtered_.push_back(!always);
+    any_filtered_ = any_filtered_ || !always;
+  }
+  if (!any_filtered_ || atoms_.empty()) {
+    std::fill(filtered_.begin(), filtered_.end(), false);
+    any_filtered_ = false;
+    return;
+  }
+
+  // Wu-Manber with byte pairs: every atom's first window_ bytes.
+  window_ = atoms_.front().size();
+  for (const std::string& atom : atoms_) window_ = std::min(window_, atom.size());
+  window_ = std::min<size_t>(window_, 255);
+  if (window_ < 2) {
+    // A one-byte atom would need a different scan; FilteredRE2 does not
+    // make them with kMinAtomBytes >= 2. Say "maybe" for everything.
+    std::fill(filtered_.begin(), filtered_.end(), false);
+    any_filtered_ = false;
+    return;
+  }
+  shift_.fill(static_cast<uint8_t>(window_ - 1));
+  std::vector<std::vector<int>> buckets(kHashSize);
+  for (size_t a = 0; a < atoms_.size(); ++a) {
+    const std::string& atom = atoms_[a];
+    for (size_t q = 1; q < window_; ++q) {
+      const size_t h = PairHash(atom[q - 1], atom[q]);
+      shift_[h] = std::min(shift_[h], static_cast<uint8_t>(window_ - 1 - q));
+    }
+    buckets[PairHash(atom[window_ - 2], atom[window_ - 1])].push_back(static_cast<int>(a));
+  }
+  bucket_start_.reserve(kHashSize + 1);
+  for (const std::vector<int>& bucket : buckets) {
+    bucket_start_.push_back(static_cast<uint32_t>(bucket_atoms_.size()));
+    bucket_atoms_.insert(bucket_atoms_.end(), bucket.begin(), bucket.end());
+  }
+  bucket_start_.push_back(static_cast<uint32_t>(bucket_atoms_.size()));
+}
+
+LiteralPrefilter::~LiteralPrefilter() = default;
+
+void LiteralPrefilter::FindAtoms(std::string_view text, std::vector<int>* found) const {
+  const char* p = text.data();
+  const size_t n = text.size();
+  const size_t m = window_;
+  if (n < m) return;
+  // pos is the last byte of the window; the window starts at pos + 1 - m.
+  for (size_t pos = m - 1; pos < n;) {
+    const size_t h = PairHash(p[pos - 1], p[pos]);
+    const uint8_t shift = shift_[h];
+    if (shift != 0) {
+      pos += shift;
+      continue;
+    }
+    const size_t start = pos + 1 - m;
+    for (uint32_t k = bucket_start_[h]; k < bucket_start_[h + 1]; ++k) {
+      const int a = bucket_atoms_[k];
+      const std::string& atom = atoms_[static_cast<size_t>(a)];
+      if (atom.size() > n - start) continue;
+      size_t j = 0;
+      while (j < atom.size() && Fold(p[start + j]) == static_cast<unsigned char>(atom[j])) ++j;
+      if (j == atom.size() && std::find(found->begin(), found->end(), a) == found->end()) {
+        found->push_back(a);
+      }
+    }
+    ++pos;
+  }
+}
+
+bool LiteralPrefilter::MayMatch(std::string_view text) const {
+  if (!any_filtered_) return false;
+  std::vector<int> found;  // allocates only when an atom is there
+  FindAtoms(text, &found);
+  if (found.empty()) return false;
+  std::sort(found.begin(), found.end());
+  std::vector<int> possible;
+  filter_->AllPotentials(found, &possible);
+  // Unfiltered patterns are always "possible"; only filtered ones count.
+  return std::any_of(possible.begin(), possible.end(),
+                     [&](int id) { return id_filtered_[static_cast<size_t>(id)]; });
+}
+
+}  // namespace hilt
