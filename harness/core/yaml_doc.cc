@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <utility>
 
 namespace hilt {
 
@@ -107,7 +108,12 @@ StatusOr<bool> YamlDoc::Bool(const YAML::Node& node, std::string_view what) cons
   return Error(node, std::string(what) + " must be true or false, not '" + *text + "'");
 }
 
-StatusOr<Nanos> ParseDuration(std::string_view text) {
+namespace {
+
+// "1.5s" as {1.5, "s"}: a decimal number, then a unit name (spaces between
+// are allowed). `example` goes into the message for text that is no number.
+StatusOr<std::pair<double, std::string>> SplitNumberAndUnit(std::string_view text, std::string_view kind,
+                                                            std::string_view example) {
   std::string s(text);
   size_t i = 0;
   while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
@@ -115,9 +121,19 @@ StatusOr<Nanos> ParseDuration(std::string_view text) {
   std::string unit = s.substr(i);
   while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
   if (number.empty() || number == "." || std::count(number.begin(), number.end(), '.') > 1) {
-    return Status::InvalidInput("'" + s + "' is not a duration (write e.g. 500ms, 5s, 2m)");
+    return Status::InvalidInput("'" + s + "' is not a " + std::string(kind) + " (write e.g. " +
+                                std::string(example) + ")");
   }
-  double value = std::strtod(number.c_str(), nullptr);
+  return std::make_pair(std::strtod(number.c_str(), nullptr), unit);
+}
+
+}  // namespace
+
+StatusOr<Nanos> ParseDuration(std::string_view text) {
+  auto parts = SplitNumberAndUnit(text, "duration", "500ms, 5s, 2m");
+  if (!parts.ok()) return parts.status();
+  const auto& [value, unit] = *parts;
+  std::string s(text);
   double scale = 0;
   if (unit == "us") scale = 1e3;
   else if (unit == "ms") scale = 1e6;
@@ -133,27 +149,18 @@ StatusOr<Nanos> ParseDuration(std::string_view text) {
   return Nanos(static_cast<int64_t>(std::llround(ns)));
 }
 
-}  // namespace hilt
-
-namespace hilt {
-
 StatusOr<uint64_t> ParseByteSize(std::string_view text) {
+  auto parts = SplitNumberAndUnit(text, "size", "64KiB, 256MiB, 1GiB");
+  if (!parts.ok()) return parts.status();
+  const auto& [value, unit] = *parts;
   std::string s(text);
-  size_t i = 0;
-  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
-  std::string number = s.substr(0, i);
-  std::string unit = s.substr(i);
-  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
-  if (number.empty() || number == "." || std::count(number.begin(), number.end(), '.') > 1) {
-    return Status::InvalidInput("'" + s + "' is not a size (write e.g. 64KiB, 256MiB, 1GiB)");
-  }
   double scale = 0;
   if (unit == "B") scale = 1;
   else if (unit == "KiB") scale = 1024.0;
   else if (unit == "MiB") scale = 1024.0 * 1024;
   else if (unit == "GiB") scale = 1024.0 * 1024 * 1024;
   else return Status::InvalidInput("'" + s + "' has no valid unit (B, KiB, MiB, GiB)");
-  double bytes = std::strtod(number.c_str(), nullptr) * scale;
+  double bytes = value * scale;
   // A terabyte of console log is a typo, not a plan.
   if (!std::isfinite(bytes) || bytes > 1024.0 * 1024 * 1024 * 1024) {
     return Status::InvalidInput("'" + s + "' is too large a size");

@@ -16,37 +16,13 @@
 
 #include <fmt/format.h>
 
+#include "harness/devices/own_process_group.h"
+
 namespace hilt {
 namespace {
 
 namespace bp = boost::process;
 using SteadyTime = std::chrono::steady_clock::time_point;
-
-// In the child: its own process group (so the whole tree can be signalled at
-// once), and default signal handling even if hilt blocks or ignores signals,
-// because blocked/ignored dispositions survive exec and would make the
-// command immune to our SIGTERM. In the parent: setpgid as well, so the group
-// exists before we could ever signal it (the classic race with exec).
-struct OwnProcessGroup : bp::extend::handler {
-  pid_t parent = ::getpid();
-  template <typename Executor>
-  void on_exec_setup(Executor&) const {
-    // If hilt dies without its cleanup (SIGKILL, a crash), the command dies
-    // with it instead of running on unattended; checked against a parent
-    // that died before the prctl.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);
-    ::setpgid(0, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (int sig : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT}) ::signal(sig, SIG_DFL);
-  }
-  template <typename Executor>
-  void on_success(Executor& e) const {
-    ::setpgid(e.pid, e.pid);  // EACCES after exec is fine: the child did it
-  }
-};
 
 // True once the leader has exited, without reaping it: a zombie leader keeps
 // its pid (= the group id) reserved, so killpg cannot hit a recycled group.

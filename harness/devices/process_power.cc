@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "harness/devices/command_runner.h"
+#include "harness/devices/own_process_group.h"
 
 namespace bp = boost::process;
 
@@ -28,27 +29,6 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 constexpr auto kPoll = std::chrono::milliseconds(2);
-
-// In the child, before exec: its own group; killed when hilt's main thread
-// dies (SIGKILL included); default signal handling whatever hilt blocks.
-struct BoardProcessSetup : bp::extend::handler {
-  pid_t parent;
-  explicit BoardProcessSetup(pid_t p) : parent(p) {}
-  template <typename Executor>
-  void on_exec_setup(Executor&) const {
-    ::setpgid(0, 0);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);  // hilt died before prctl took effect
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (int sig : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT}) ::signal(sig, SIG_DFL);
-  }
-  template <typename Executor>
-  void on_success(Executor& e) const {
-    ::setpgid(e.pid, e.pid);  // so the group exists before we could signal it
-  }
-};
 
 struct ProcStat {
   pid_t pgrp = 0;
@@ -206,7 +186,7 @@ Status ProcessPower::On() {
   std::vector<std::string> args(options_.argv.begin() + 1, options_.argv.end());
   try {
     bp::child child(bp::exe = options_.argv[0], bp::args = args, bp::std_in < bp::null, bp::std_out > log,
-                    bp::std_err > log, BoardProcessSetup(::getpid()));
+                    bp::std_err > log, OwnProcessGroup());
     pid_ = child.id();
     child.detach();  // reaped by hand (waitpid), never by boost
   } catch (const std::exception& e) {

@@ -16,6 +16,8 @@
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 
+#include "harness/devices/own_process_group.h"
+
 namespace bp = boost::process;
 
 namespace hilt {
@@ -81,12 +83,7 @@ Status LabServices::Start(const std::atomic<bool>* cancel) {
     try {
       running->child = bp::child("/bin/sh", "-c", s.run, bp::std_out > log, bp::std_err > log,
                                  bp::std_in < bp::null,
-                                 bp::extend::on_exec_setup([parent = getpid()](auto&) {
-                                   // Dies with hilt even when hilt is SIGKILLed (see command_runner.cc).
-                                   prctl(PR_SET_PDEATHSIG, SIGKILL);
-                                   if (getppid() != parent) _exit(127);
-                                   setpgid(0, 0);
-                                 }));
+                                 OwnProcessGroup{});
     } catch (const std::exception& e) {
       std::fclose(log);
       return Status::LabFailure("service '" + s.name + "' (" + s.where.ToString() +
