@@ -81,7 +81,8 @@ class ConsoleCapture final : public ChunkSource {
   Status Start();
   // Time 0 of the boot: call just before switching power on.
   void MarkPowerOn();
-  // Ends the thread within about one read_timeout; closes an open gap.
+  // Ends the thread within about one read_timeout plus what is still on its
+  // way (at most final_drain); closes an open gap.
   void Stop();
 
   bool WaitForData(std::vector<CapturedChunk>* out, Nanos timeout) override;

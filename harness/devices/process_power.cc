@@ -167,7 +167,10 @@ int KillLeftoverGroup(const std::string& pidfile) {
 
 ProcessPower::ProcessPower(ProcessPowerOptions options) : options_(std::move(options)) {}
 
-ProcessPower::~ProcessPower() { (void)Off(); }
+ProcessPower::~ProcessPower() {
+  (void)StopOwn();
+  if (!options_.pidfile.empty()) KillLeftoverGroup(options_.pidfile);
+}
 
 std::string ProcessPower::Describe() const {
   return fmt::format("process power (run: {})", FormatArgv(options_.argv));
@@ -180,12 +183,14 @@ bool ProcessPower::Exited() {
   ::killpg(pid_, SIGKILL);
   ::waitpid(pid_, &status_, 0);
   pid_ = 0;
+  frozen_ = false;
   std::error_code ec;
   std::filesystem::remove(options_.pidfile, ec);
   return true;
 }
 
 Status ProcessPower::On() {
+  if (frozen_) HILT_RETURN_IF_ERROR(StopOwn());  // a power cycle boots afresh
   if (pid_ != 0 && !Exited()) return Status::Ok();
   if (options_.argv.empty()) return Status::InvalidInput("process power: nothing to run");
   if (options_.pidfile.empty()) return Status::InvalidInput("process power: needs a pidfile");
@@ -236,9 +241,9 @@ Status ProcessPower::On() {
 
 Status ProcessPower::StopOwn() {
   if (pid_ == 0 || Exited()) return Status::Ok();
-  // A zero grace is pulling the plug: SIGKILL at once (an emulator has
-  // nothing to flush, and a real board gets no warning either).
-  if (options_.stop_grace > Nanos{0}) {
+  // Frozen, or a zero grace: SIGKILL at once (an emulator has nothing to
+  // flush, and a real board gets no warning either).
+  if (!frozen_ && options_.stop_grace > Nanos{0}) {
     ::killpg(pid_, SIGTERM);
     auto deadline = SteadyClock::now() + options_.stop_grace;
     while (!Exited() && SteadyClock::now() < deadline) std::this_thread::sleep_for(kPoll);
@@ -250,7 +255,27 @@ Status ProcessPower::StopOwn() {
   return Status::Ok();
 }
 
+Status ProcessPower::Freeze() {
+  if (frozen_ || pid_ == 0 || Exited()) return Status::Ok();
+  ::killpg(pid_, SIGSTOP);
+  // Off means off: wait until the leader has really stopped.
+  auto deadline = SteadyClock::now() + std::chrono::seconds(2);
+  for (;;) {
+    siginfo_t info;
+    std::memset(&info, 0, sizeof info);
+    if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WSTOPPED | WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        info.si_pid == pid_) {
+      break;
+    }
+    if (SteadyClock::now() >= deadline) return StopOwn();  // never stopped: kill it
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+  frozen_ = true;
+  return Status::Ok();
+}
+
 Status ProcessPower::Off() {
+  if (pid_ != 0 && options_.stop_grace == Nanos{0}) return Freeze();
   HILT_RETURN_IF_ERROR(StopOwn());
   // The run's first Off() also clears what a killed hilt left behind.
   if (!options_.pidfile.empty()) KillLeftoverGroup(options_.pidfile);

@@ -30,28 +30,37 @@ struct ProcessPowerOptions {
   // when the process exits first or `ready_timeout` passes. Empty: at once.
   std::string ready_path;
   Nanos ready_timeout = std::chrono::seconds(10);
-  Nanos stop_grace = std::chrono::seconds(3);  // SIGTERM → SIGKILL; 0: SIGKILL at once
+  // Off(): SIGTERM, then SIGKILL after this long, then reaped. Zero pulls the
+  // plug instead: the group is frozen (SIGSTOP) at once, so it runs and sends
+  // nothing more, and is killed and reaped when the next On() or the
+  // destructor comes. A console carried by the process (QEMU's socket) then
+  // stays open until the runner has stopped reading it, and the teardown of
+  // the process is not in the way of the verdict.
+  Nanos stop_grace = std::chrono::seconds(3);
 };
 
 class ProcessPower final : public PowerSwitch {
  public:
   explicit ProcessPower(ProcessPowerOptions options);
-  ~ProcessPower() override;  // Off()
+  ~ProcessPower() override;  // kills and reaps the process, if any
 
   Status On() override;
   Status Off() override;
   std::string Describe() const override;
 
-  // The group of the running process, or 0 when off (tests).
+  // The group of the process (running or frozen), or 0 when none (tests).
   pid_t pgid() const { return pid_; }
+  bool frozen() const { return frozen_; }
 
  private:
   Status StopOwn();
+  Status Freeze();
   bool Exited();  // reaps the leader once it has exited
 
   ProcessPowerOptions options_;
   pid_t pid_ = 0;  // the leader = its group id; 0 when off
   int status_ = 0; // wait status once reaped
+  bool frozen_ = false;  // SIGSTOPped by Off() with a zero grace
 };
 
 // Kills what an earlier, killed hilt left in `pidfile`: every process of the

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shell functions (sourced, not run) that derive apt entries from this
 # machine's own Debian source entry (its mirror, its keyring), so that no
 # mirror is named in hilt: used by ci/setup-deps (bookworm-backports) and by

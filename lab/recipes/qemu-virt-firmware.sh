@@ -148,7 +148,7 @@ publish() { # FROM: copies the outputs and the log to OUTDIR
   local f
   local fip=fip.bin
   rm -f "$OUTDIR/u-boot.bin"
-  if [[ $NO_BL33 -eq 1 ]]; then fip=fip-no-bl33.bin; else cp -f "$1/u-boot.bin" "$OUTDIR/u-boot.bin"; fi
+  if [[ $NO_BL33 -eq 1 ]]; then fip="fip-no-bl33.bin"; else cp -f "$1/u-boot.bin" "$OUTDIR/u-boot.bin"; fi
   cp -f "$1/bl1.bin" "$OUTDIR/bl1.bin.tmp" && mv -f "$OUTDIR/bl1.bin.tmp" "$OUTDIR/bl1.bin"
   cp -f "$1/$fip" "$OUTDIR/fip.bin.tmp" && mv -f "$OUTDIR/fip.bin.tmp" "$OUTDIR/fip.bin"
   cp -f "$1/build.log" "$OUTDIR/build.log"

@@ -15,7 +15,8 @@
 # Cost: one cold TF-A build (~20 s on 2 idle cores, ~45 s on a loaded one;
 # shared through HILT_TEST_FIRMWARE_CACHE between ci/test's two flavours; the
 # FIP without BL33 comes from the same build) and six runs of 1-5 s (the
-# no-bl33 one waits out bl31's 5 s budget): ~25 s with the cache warm. Skips (77) when the
+# no-bl33 one waits out bl31's 5 s budget): 54 s warm on a 2-core machine at
+# load ~15, less on a quiet one. Skips (77) when the
 # Debian archive is unreachable and no source is cached.
 set -euo pipefail
 

@@ -119,19 +119,43 @@ TEST_F(ProcessPowerTest, OneThatIgnoresSigtermIsKilledAfterTheGrace) {
   EXPECT_LT(took, std::chrono::seconds(3));
 }
 
-TEST_F(ProcessPowerTest, ZeroGraceIsPullingThePlug) {
-  // A SIGTERM would let the trap run; with no grace only SIGKILL is sent.
+// Stopped (SIGSTOP), not zombie or dead.
+char State(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  size_t close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() ? line[close + 2] : '?';
+}
+
+TEST_F(ProcessPowerTest, ZeroGraceFreezesAtOnceAndKillsLater) {
+  // A SIGTERM would run the trap: pulling the plug sends none. The process
+  // is frozen at once and killed by the next On() or the destructor.
   auto o = Options("trap 'touch " + P("termed") + "; exit 0' TERM; echo $$ > " + P("pid") +
-                   "; while :; do sleep 0.01; done");
+                   "; exec sleep 30");
   o.stop_grace = Nanos{0};
-  ProcessPower power(o);
-  ASSERT_TRUE(power.On().ok());
-  pid_t pid = ReadPid(P("pid"));
-  ASSERT_GT(pid, 0);
-  ASSERT_TRUE(power.Off().ok());
-  EXPECT_FALSE(Alive(pid));
-  std::this_thread::sleep_for(milliseconds(50));
+  pid_t first = 0;
+  {
+    ProcessPower power(o);
+    ASSERT_TRUE(power.On().ok());
+    first = ReadPid(P("pid"));
+    ASSERT_GT(first, 0);
+    ASSERT_TRUE(power.Off().ok());
+    EXPECT_TRUE(power.frozen());
+    EXPECT_EQ(State(first), 'T') << "off must stop the process at once";
+    std::filesystem::remove(P("pid"));
+    ASSERT_TRUE(power.On().ok()) << "on after off boots a fresh process";
+    EXPECT_FALSE(power.frozen());
+    EXPECT_TRUE(GoneSoon(first)) << "the frozen process outlived the next On()";
+    pid_t second = ReadPid(P("pid"));
+    ASSERT_GT(second, 0);
+    EXPECT_NE(second, first);
+    ASSERT_TRUE(power.Off().ok());
+    first = second;
+  }
+  EXPECT_TRUE(GoneSoon(first)) << "the frozen process outlived the ProcessPower";
   EXPECT_FALSE(std::filesystem::exists(P("termed"))) << "got SIGTERM";
+  EXPECT_FALSE(std::filesystem::exists(P("board.pid")));
 }
 
 TEST_F(ProcessPowerTest, OnAfterTheProcessEndedStartsItAgain) {
