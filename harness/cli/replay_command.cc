@@ -135,7 +135,8 @@ Status RunReplay(const ReplayArgs& args, int* exit_code) {
   ConsoleLogWriter console(&console_file);
 
   ReplayStats stats;
-  StatusOr<Verdict> verdict = ReplayLog(*suite, &in, format, &console, &stats);
+  ConsoleExcerpt excerpt;  // report.html's console, built in the same pass
+  StatusOr<Verdict> verdict = ReplayLog(*suite, &in, format, &console, &stats, &excerpt);
   if (!verdict.ok()) {
     fs::remove(console_temp, ec);
     return verdict.status().Prefixed("log '" + args.log + "'");
@@ -154,7 +155,7 @@ Status RunReplay(const ReplayArgs& args, int* exit_code) {
   report.suite = suite->name;
   report.details.emplace_back("replay of", args.log);
   report.raw_href = "console.log";  // the folder's whole log; a replay has no console.raw
-  HILT_RETURN_IF_ERROR(WriteReportHtml(out, *verdict, report));
+  HILT_RETURN_IF_ERROR(WriteReportHtml(out, *verdict, report, excerpt));
 
   PrintSummary(*verdict, suite->name, args, format, stats, out);
   switch (verdict->outcome) {

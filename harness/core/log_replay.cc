@@ -1,6 +1,7 @@
 #include "harness/core/log_replay.h"
 
 #include <istream>
+#include <optional>
 #include <vector>
 
 #include "harness/core/boot_checker.h"
@@ -24,19 +25,26 @@ StatusOr<LogFormat> DetectStreamFormat(std::istream* in) {
 }
 
 StatusOr<Verdict> ReplayLog(const Suite& suite, std::istream* in, LogFormat format,
-                            ConsoleLogWriter* console, ReplayStats* stats) {
+                            ConsoleLogWriter* console, ReplayStats* stats,
+                            ConsoleExcerpt* excerpt, ExcerptLimits limits) {
   CheckerOptions options;
   options.judge_time = format == LogFormat::kTimed;
   BootChecker checker(suite, options);
   std::vector<Action> actions;  // ignored: see the header
   *stats = ReplayStats();
+  std::optional<ConsoleExcerptBuilder> builder;
+  if (excerpt != nullptr) builder.emplace(ConsoleExcerptBuilder::Live(checker.verdict(), limits));
 
   auto feed = [&](std::string_view bytes, Nanos t) {
     stats->bytes += bytes.size();
     if (console != nullptr) console->Append(bytes, t);
-    if (checker.done()) return;
-    actions.clear();
-    checker.Feed(bytes, t, &actions);
+    if (!checker.done()) {
+      actions.clear();
+      checker.Feed(bytes, t, &actions);
+      if (builder && checker.done()) builder->SetFinal();
+    }
+    // After the checker: the lines it completed are in its verdict.
+    if (builder) builder->Feed(bytes, t);
   };
 
   if (format == LogFormat::kTimed) {
@@ -51,6 +59,7 @@ StatusOr<Verdict> ReplayLog(const Suite& suite, std::istream* in, LogFormat form
       if (chunk.t > stats->end && !checker.done()) {
         actions.clear();
         checker.Tick(chunk.t, &actions);
+        if (builder && checker.done()) builder->SetFinal();
       }
       if (chunk.t > stats->end) stats->end = chunk.t;
       feed(chunk.bytes, chunk.t);
@@ -70,6 +79,7 @@ StatusOr<Verdict> ReplayLog(const Suite& suite, std::istream* in, LogFormat form
   if (!checker.done()) checker.Finish(stats->end);
   Verdict verdict = checker.verdict();
   verdict.timed = format == LogFormat::kTimed;
+  if (builder) *excerpt = builder->Finish(&verdict);
   return verdict;
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "harness/core/console_log.h"
+#include "harness/core/report_console.h"
 #include "harness/core/status.h"
 #include "harness/core/suite.h"
 #include "harness/core/verdict.h"
@@ -32,9 +33,13 @@ struct ReplayStats {
 
 // Feeds all of `in`, read as `format`, to a BootChecker for `suite`, and
 // copies it to `console` (when not null) as console.log. The checker's
-// actions are dropped: the log already holds the board's answers.
+// actions are dropped: the log already holds the board's answers. When
+// `excerpt` is not null, report.html's console excerpt is built in the same
+// pass, as it would be read back from the console.log written (untimed
+// lines at 0), so the log is read once.
 StatusOr<Verdict> ReplayLog(const Suite& suite, std::istream* in, LogFormat format,
-                            ConsoleLogWriter* console, ReplayStats* stats);
+                            ConsoleLogWriter* console, ReplayStats* stats,
+                            ConsoleExcerpt* excerpt = nullptr, ExcerptLimits limits = {});
 
 }  // namespace hilt
 

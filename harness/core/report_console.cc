@@ -41,7 +41,15 @@ bool MayQuote(std::string_view reason, std::string_view text) {
 }  // namespace
 
 ConsoleExcerptBuilder::ConsoleExcerptBuilder(const Verdict& verdict, ExcerptLimits limits)
-    : verdict_(verdict), limits_(limits) {}
+    : ConsoleExcerptBuilder(verdict, limits, /*final=*/true) {}
+
+ConsoleExcerptBuilder::ConsoleExcerptBuilder(const Verdict& verdict, ExcerptLimits limits,
+                                             bool final)
+    : verdict_(&verdict), final_(final), limits_(limits) {}
+
+ConsoleExcerptBuilder ConsoleExcerptBuilder::Live(const Verdict& live, ExcerptLimits limits) {
+  return ConsoleExcerptBuilder(live, limits, /*final=*/false);
+}
 
 void ConsoleExcerptBuilder::Feed(std::string_view bytes, std::optional<Nanos> t) {
   if (bytes.empty()) return;
@@ -56,26 +64,41 @@ void ConsoleExcerptBuilder::Feed(std::string_view bytes, std::optional<Nanos> t)
   if (splitter_.partial().empty()) line_open_ = false;
 }
 
+bool ConsoleExcerptBuilder::QuotedInReason(const ExcerptLine& line) const {
+  const Verdict& v = *verdict_;
+  if (v.outcome == Outcome::kPass || v.reason.empty() || line.text.size() < 3 ||
+      !MayQuote(v.reason, line.text)) {
+    return false;
+  }
+  const std::string quoted = "'" + PrintableExcerpt(line.text, kReasonLineBytes) + "'";
+  return v.reason.find(quoted) != std::string::npos;
+}
+
 void ConsoleExcerptBuilder::Classify(ExcerptLine* line) {
   if (line->text.empty()) return;
+  const std::vector<StageResult>& stages = verdict_->stages;
   // Matched lines in order: a stage's line is looked for only after the
-  // previous stage's, as the checker found them.
-  while (next_stage_ < verdict_.stages.size() && verdict_.stages[next_stage_].line.empty()) {
+  // previous stage's, as the checker found them. While the verdict is live,
+  // a stage without a line may still match later: wait for it.
+  while (final_ && next_stage_ < stages.size() && stages[next_stage_].line.empty()) {
     ++next_stage_;
   }
-  if (next_stage_ < verdict_.stages.size()) {
-    const StageResult& s = verdict_.stages[next_stage_];
+  if (next_stage_ < stages.size() && !stages[next_stage_].line.empty()) {
+    const StageResult& s = stages[next_stage_];
     if (MayBeExcerptOf(line->text, s.line, kStageLineBytes) &&
         PrintableExcerpt(line->text, kStageLineBytes) == s.line) {
       line->stage = static_cast<int>(next_stage_);
-      line->failure = s.status == StageStatus::kFail;
       ++next_stage_;
     }
   }
-  if (verdict_.outcome != Outcome::kPass && !verdict_.reason.empty() && line->text.size() >= 3 &&
-      MayQuote(verdict_.reason, line->text)) {
-    const std::string quoted = "'" + PrintableExcerpt(line->text, kReasonLineBytes) + "'";
-    if (verdict_.reason.find(quoted) != std::string::npos) line->failure = true;
+  // The reason is written when the checker is done; before, nothing quotes.
+  if (final_ && QuotedInReason(*line)) line->failure = true;
+}
+
+// Head lines are classified before any later line, in order.
+void ConsoleExcerptBuilder::ClassifyHead() {
+  for (; head_classified_ < out_.head.size(); ++head_classified_) {
+    Classify(&out_.head[head_classified_]);
   }
 }
 
@@ -90,7 +113,6 @@ void ConsoleExcerptBuilder::OnLine(std::string_view text, bool /*truncated*/) {
   line.text.assign(text);
   out_.total_bytes += text.size() + 1;
   line_t_ = feed_t_;  // a next line starts within the current feed
-  Classify(&line);
 
   const size_t size = line.text.size() + 1;
   if (!head_full_ && head_used_ + size <= limits_.head_bytes) {
@@ -102,7 +124,9 @@ void ConsoleExcerptBuilder::OnLine(std::string_view text, bool /*truncated*/) {
   tail_used_ += size;
   tail_.push_back(std::move(line));
   while (tail_used_ > limits_.tail_bytes && !tail_.empty()) {
+    ClassifyHead();
     ExcerptLine& old = tail_.front();
+    Classify(&old);
     tail_used_ -= old.text.size() + 1;
     if ((old.stage >= 0 || old.failure) && out_.pinned.size() < kMaxPinned) {
       out_.pinned.push_back(std::move(old));
@@ -114,10 +138,22 @@ void ConsoleExcerptBuilder::OnLine(std::string_view text, bool /*truncated*/) {
   }
 }
 
-ConsoleExcerpt ConsoleExcerptBuilder::Finish() {
+ConsoleExcerpt ConsoleExcerptBuilder::Finish(const Verdict* final_verdict) {
   splitter_.Finish(this);
+  if (final_verdict != nullptr) verdict_ = final_verdict;
+  final_ = true;
+  ClassifyHead();
+  for (ExcerptLine& line : tail_) Classify(&line);
   out_.tail.assign(std::make_move_iterator(tail_.begin()), std::make_move_iterator(tail_.end()));
   tail_.clear();
+  // Lines classified while the verdict was live: their failure flags now.
+  for (auto* part : {&out_.head, &out_.pinned, &out_.tail}) {
+    for (ExcerptLine& line : *part) {
+      const bool failed_stage =
+          line.stage >= 0 && verdict_->stages[static_cast<size_t>(line.stage)].status == StageStatus::kFail;
+      line.failure = failed_stage || QuotedInReason(line);
+    }
+  }
   return std::move(out_);
 }
 

@@ -6,6 +6,14 @@
 // equality. A long log keeps its first `head_bytes` and last `tail_bytes`;
 // marker and failure lines from the cut middle are kept too (at most
 // kMaxPinned), so a 100 MB log still shows where each stage matched.
+//
+// The builder can run beside the checker (hilt replay: the log is read
+// once): it is given the checker's verdict as it stands, and classifies a
+// line only when it must decide whether to keep it (it leaves the tail) or
+// at Finish. A line leaves the tail `tail_bytes` after the checker saw it, so
+// the stage lines it is compared with are already final; a stage not yet
+// matched is waited for, not skipped. At Finish every kept line's failure
+// flag is decided again from the final verdict.
 #ifndef HILT_CORE_REPORT_CONSOLE_H_
 #define HILT_CORE_REPORT_CONSOLE_H_
 
@@ -52,17 +60,30 @@ class ConsoleExcerptBuilder : private LineSink {
  public:
   static constexpr size_t kMaxPinned = 256;
 
+  // `verdict` is final.
   ConsoleExcerptBuilder(const Verdict& verdict, ExcerptLimits limits);
+  // `live` is a verdict still being decided (a BootChecker's), read as lines
+  // go by; it must outlive the builder's Feed calls. Call SetFinal once the
+  // checker is done.
+  static ConsoleExcerptBuilder Live(const Verdict& live, ExcerptLimits limits);
 
   // Bytes as they arrived; `t` when they arrived, if known.
   void Feed(std::string_view bytes, std::optional<Nanos> t);
-  ConsoleExcerpt Finish();
+  // The live verdict will not change any more.
+  void SetFinal() { final_ = true; }
+  // `final_verdict`: the verdict decided (null: the one given at construction).
+  ConsoleExcerpt Finish(const Verdict* final_verdict = nullptr);
 
  private:
+  ConsoleExcerptBuilder(const Verdict& verdict, ExcerptLimits limits, bool final);
   void OnLine(std::string_view line, bool truncated) override;
   void Classify(ExcerptLine* line);
+  bool QuotedInReason(const ExcerptLine& line) const;
+  void ClassifyHead();
 
-  const Verdict& verdict_;
+  const Verdict* verdict_;
+  bool final_;
+  size_t head_classified_ = 0;
   ExcerptLimits limits_;
   LineSplitter splitter_;
   std::optional<Nanos> line_t_;      // time of the line being received

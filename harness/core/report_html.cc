@@ -245,4 +245,9 @@ Status WriteReportHtml(const std::string& run_dir, const Verdict& verdict, const
                              RenderReportHtml(verdict, with_note, excerpt ? &*excerpt : nullptr));
 }
 
+Status WriteReportHtml(const std::string& run_dir, const Verdict& verdict, const ReportInfo& info,
+                       const ConsoleExcerpt& console) {
+  return WriteFileAtomically(run_dir + "/report.html", RenderReportHtml(verdict, info, &console));
+}
+
 }  // namespace hilt

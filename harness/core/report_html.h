@@ -39,6 +39,11 @@ std::string RenderReportHtml(const Verdict& verdict, const ReportInfo& info,
 Status WriteReportHtml(const std::string& run_dir, const Verdict& verdict, const ReportInfo& info,
                        ExcerptLimits limits = {});
 
+// Writes `run_dir`/report.html atomically with a console excerpt already
+// built (hilt replay builds it while checking, so the log is read once).
+Status WriteReportHtml(const std::string& run_dir, const Verdict& verdict, const ReportInfo& info,
+                       const ConsoleExcerpt& console);
+
 }  // namespace hilt
 
 #endif  // HILT_CORE_REPORT_HTML_H_

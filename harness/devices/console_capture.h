@@ -85,7 +85,8 @@ class ConsoleCapture final : public ChunkSource {
   // Time 0 of the boot: call just before switching power on.
   void MarkPowerOn();
   // Ends the thread: at once on a console that can be interrupted, else
-  // within about one read_timeout; then the final drain. Closes an open gap.
+  // within about one read_timeout; then reads what is still on its way (the
+  // final drain, at most final_drain). Closes an open gap.
   void Stop();
 
   bool WaitForData(std::vector<CapturedChunk>* out, Nanos timeout) override;

@@ -85,7 +85,7 @@ void CollectNames(std::string_view text, std::set<std::string>* names) {
     if (text[i + 1] != '{') continue;
     size_t n = i + 2;
     while (n < text.size() && IsNameChar(text[n], n == i + 2)) ++n;
-    names->insert(std::string(text.substr(i + 2, n - i - 2)));
+    if (n > i + 2) names->insert(std::string(text.substr(i + 2, n - i - 2)));
     i = n - 1;  // a default's own references are found as the scan goes on
   }
 }
@@ -125,7 +125,10 @@ StatusOr<std::string> ExpandForShell(std::string_view text, const VarLookup& loo
       continue;
     }
     if (c == '$' && i + 1 < text.size() && text[i + 1] == '{') {
-      size_t close = FindClose(text, i + 2);  // found: Expand accepted the text
+      size_t close = FindClose(text, i + 2);
+      // Expand saw the same "${" (both scans skip "$$" alike) and found its
+      // end; checked again so that no input can walk past the text.
+      if (close == std::string_view::npos) return Status::InvalidInput("unclosed '${'");
       std::string_view ref = text.substr(i, close + 1 - i);
       CollectNames(ref, &names);
       if (q == Quoting::kSingle) {
@@ -139,8 +142,8 @@ StatusOr<std::string> ExpandForShell(std::string_view text, const VarLookup& loo
     body += c;
     if (q == Quoting::kSingle) {
       if (c == '\'') q = Quoting::kNone;
-    } else if (c == '\\' && i + 1 < text.size()) {
-      body += text[++i];
+    } else if (c == '\\' && i + 1 < text.size() && text[i + 1] != '$') {
+      body += text[++i];  // "\$" is left to the '$' branch: it scans "$$" and "${" as Expand does
     } else if (q == Quoting::kDouble) {
       if (c == '"') q = Quoting::kNone;
     } else if (c == '\'') {

@@ -284,8 +284,8 @@ class RunMachine {
       // sent while it was gone is lost: a stage or a failure pattern may
       // have been in it. Neither a pass nor a fail can be vouched for.
       step_ = result.stopped_at = "console";
-      status = Status::LabFailure(fmt::format("the console was lost during the boot ({}): what the board sent "
-                                              "meanwhile is missing, so its '{}' cannot be trusted",
+      status = Status::LabFailure(fmt::format("the checker did not see all of the boot ({}): a stage or a failure "
+                                              "pattern may be in what it missed, so its '{}' cannot be trusted",
                                               gaps.front(), OutcomeName(v.outcome)));
     }
     if (status.ok() && Cancelled()) {

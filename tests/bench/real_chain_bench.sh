@@ -79,7 +79,15 @@ t0=$(now); seed_sequence >"$tmp/seed.log" 2>&1 || { tail -n 30 "$tmp/seed.log"; 
 seed=$(secs "$t0" "$t1")
 t0=$(now); hilt_once cold; t1=$(now); cold=$(secs "$t0" "$t1")
 t0=$(now); hilt_once cached; t1=$(now); cached=$(secs "$t0" "$t1")
-grep -q cached "$tmp/cached.log" "$tmp"/run-cached/*build*.log 2>/dev/null || echo "warning: the second run did not report 'cached'"
+# What each run's build step did, and where each run's time went (run.log
+# holds every step with its start time).
+for r in cold cached; do
+  line=$(grep -hE '^firmware: (built|cached) ' "$tmp/run-$r/build.log" "$tmp/$r.log" 2>/dev/null | head -n 1)
+  echo "$r: ${line:-no 'firmware: built/cached' line}"
+  [[ -f $tmp/run-$r/run.log ]] && sed 's/^/    /' "$tmp/run-$r/run.log"
+done
+grep -qE '^firmware: cached ' "$tmp/run-cached/build.log" "$tmp/cached.log" 2>/dev/null ||
+  echo "warning: the second run did not use the firmware cache"
 printf 'seed sequence   %8.1f s\n' "$seed"
 printf 'hilt cold       %8.1f s   %.2f x seed\n' "$cold" "$(echo "$cold / $seed" | bc -l)"
 printf 'hilt cached     %8.1f s   %.3f x seed (goal < 0.10)\n' "$cached" "$(echo "$cached / $seed" | bc -l)"

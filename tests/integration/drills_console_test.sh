@@ -30,7 +30,7 @@ drop_during_boot drop 300
 wait_hilt drop 30
 expect_result drop 3 error
 [[ $(field drop 'r["failed_stage"]') == console ]] || fail "drop: failed_stage $(field drop 'r["failed_stage"]')"
-field drop 'r["reason"]' | grep -q "console was lost" || fail "drop: reason: $(field drop 'r["reason"]')"
+field drop 'r["reason"]' | grep -q "did not see all of the boot" || fail "drop: reason: $(field drop 'r["reason"]')"
 gap=$(field drop '[e for e in r["infra_errors"] if e.startswith("console gap:")][0]')
 [[ $gap != *"to the end"* ]] || fail "drop: hilt did not reconnect: $gap"
 python3 - "$gap" <<'PY' || fail "drop: the gap is not the ~300 ms drop: $gap"

@@ -24,6 +24,17 @@ expect_safe "$name"
 [[ $(bytes_lost "$name") == 0 ]] || fail "$name: bytes lost"
 proves "SIGTERM after result.json: the written verdict stands (exit 0), report.html still written"
 
+echo "== SIGTERM while the simulator starts as hilt's service (lab/sim-standins.yaml)"
+name=term-services
+lab=$src/lab/sim-standins.yaml hilt_bg "$name" services
+wait_point "$name" services
+kill -TERM "$hilt_pid"
+wait_hilt "$name" 20
+expect_result "$name" 3 error
+[[ $(field "$name" 'r["failed_stage"]') == services ]] || fail "$name: failed_stage $(field "$name" 'r["failed_stage"]')"
+no_leftovers "$name"
+proves "SIGTERM at services: exit 3, error at services, the simulator service stopped with hilt"
+
 echo "== SIGINT and SIGHUP behave as SIGTERM"
 for sig in INT HUP; do
   for point in flash-write boot; do

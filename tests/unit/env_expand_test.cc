@@ -100,6 +100,42 @@ TEST(ExpandForShellTest, ValuesAreAssignedInFrontAndReferencesLeftForTheShell) {
   EXPECT_EQ(*ExpandForShell("make -j$(nproc)", lookup), "make -j$(nproc)");
 }
 
+TEST(ExpandForShellTest, BackslashesAndOddDefaultsNeverConfuseTheScan) {
+  std::map<std::string, std::string> vars = {{"A", "1"}};
+  VarLookup lookup = Vars(&vars);
+  // "\$$" then "{abc": Expand reads "$$" as a '$', so "${abc" is no reference.
+  auto odd = ExpandForShell("\\$${abc", lookup);
+  ASSERT_TRUE(odd.ok()) << odd.status().ToString();
+  EXPECT_EQ(*odd, "\\${abc");
+  auto escaped = ExpandForShell("echo \\${A}", lookup);
+  ASSERT_TRUE(escaped.ok());
+  EXPECT_EQ(*escaped, "A='1'; echo \\${A}");
+  // A default that is never used may hold a bad name: no empty assignment.
+  auto unused = ExpandForShell("run ${A:-${1x}}", lookup);
+  ASSERT_TRUE(unused.ok());
+  EXPECT_EQ(*unused, "A='1'; run ${A:-${1x}}");
+}
+
+TEST(ExpandForShellTest, AcceptsExactlyWhatExpandAcceptsOnRandomText) {
+  // Small random texts over the characters that matter to either scanner.
+  std::map<std::string, std::string> vars = {{"A", "v"}, {"B", ""}};
+  VarLookup lookup = Vars(&vars);
+  const std::string alphabet = "${}\\'\"#\n:-AB ";
+  uint64_t x = 88172645463325252ull;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    size_t len = x % 14;
+    for (size_t i = 0; i < len; ++i) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      text += alphabet[x % alphabet.size()];
+    }
+    auto plain = ExpandVars(text, lookup);
+    auto shell = ExpandForShell(text, lookup);
+    ASSERT_EQ(plain.ok(), shell.ok()) << "text: " << text;
+  }
+}
+
 TEST(ExpandForShellTest, SameErrorsAsAnyOtherString) {
   std::map<std::string, std::string> vars;
   VarLookup lookup = Vars(&vars);

@@ -162,7 +162,7 @@ TEST(LabConfigTest, ProcessPowerAndAConsoleItStarts) {
   const BoardConfig& b = lab->boards[0];
   EXPECT_TRUE(b.console.started_by_power);
   EXPECT_EQ(b.power.type, "process");
-  // A shell line: the built-ins are assigned in front, expanded by the shell.
+  // A command: the value travels as quoted data (env_expand.h).
   EXPECT_EQ(b.power.run_command, "STATE_DIR='/s'; exec qemu-system-aarch64 -bios ${STATE_DIR}/q/flash.bin");
   EXPECT_EQ(b.power.ready_path, "/s/q/uart.sock");
   EXPECT_EQ(b.power.pidfile, "/lab/q/qemu.pid");  // relative to the config

@@ -1,6 +1,10 @@
 #include "harness/core/log_replay.h"
 
+#include <filesystem>
+#include <fstream>
+#include <random>
 #include <sstream>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -73,6 +77,95 @@ TEST(LogReplayTest, EmptyLogFailsAtTheFirstStage) {
   EXPECT_EQ(v.outcome, Outcome::kFail);
   EXPECT_EQ(v.failed_stage, "bootrom");
   EXPECT_NE(v.reason.find("end of log before stage bootrom"), std::string::npos) << v.reason;
+}
+
+// A long log with the stages spread through it (most in the part the
+// excerpt cuts), hostile bytes, CRLF, lone CRs and lines longer than
+// console.log's 8192-byte cut; `fail_at` >= 0 puts a fail line there and a
+// copy of it later.
+std::string HostileLog(uint32_t seed, int fail_at) {
+  std::mt19937 rng(seed);
+  const std::vector<std::string> stages = {"Jump to BL", "NOTICE:  BL2: v2.10.0",
+                                           "NOTICE:  BL31: v2.10.0", "BPI-R4> "};
+  std::string log;
+  for (int i = 0; i < 4000; ++i) {
+    if (i % 1000 == 999) log += stages[static_cast<size_t>(i / 1000)] + "\r\n";
+    if (i == fail_at || (fail_at >= 0 && i == fail_at + 500)) log += "ERROR: fell over\n";
+    switch (rng() % 8) {
+      case 0: for (int k = rng() % 40; k > 0; --k) log += static_cast<char>(rng()); break;
+      case 1: log += std::string(9000 + rng() % 100, 'L'); break;
+      case 2: log += "progress 10%\rprogress 90%"; break;
+      default: log += "probe of dev@" + std::to_string(rng()) + " done"; break;
+    }
+    log += (rng() % 2) ? "\n" : "\r\n";
+  }
+  log += "BPI-R4> ";
+  return log;
+}
+
+void ExpectSameLines(const std::vector<ExcerptLine>& a, const std::vector<ExcerptLine>& b,
+                     const char* part) {
+  ASSERT_EQ(a.size(), b.size()) << part;
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].number, b[i].number) << part << " " << i;
+    EXPECT_EQ(a[i].t, b[i].t) << part << " " << i;
+    EXPECT_EQ(a[i].text, b[i].text) << part << " " << i;
+    EXPECT_EQ(a[i].stage, b[i].stage) << part << " " << i;
+    EXPECT_EQ(a[i].failure, b[i].failure) << part << " " << i;
+  }
+}
+
+// The excerpt built during the replay is the one report.html used to read
+// back from the console.log written, line for line.
+TEST(LogReplayTest, ExcerptBuiltInThePassEqualsTheOneReadBackFromConsoleLog) {
+  StatusOr<Suite> suite = LoadSuiteString(
+      "suite: t\n"
+      "fail: ['ERROR: fell']\n"
+      "stages:\n"
+      "  - {name: bootrom, expect: 'Jump to BL'}\n"
+      "  - {name: bl2, expect: 'BL2: v\\S+'}\n"
+      "  - {name: bl31, expect: 'BL31: v\\S+'}\n"
+      "  - {name: prompt, expect: 'BPI-R4>'}\n",
+      "t.yaml");
+  ASSERT_TRUE(suite.ok()) << suite.status().ToString();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("hilt_excerpt_" + std::to_string(getpid()) + ".log")).string();
+  const ExcerptLimits limits{/*head_bytes=*/4096, /*tail_bytes=*/8192};
+  int pinned_seen = 0;
+  for (int fail_at : {-1, 1500, 3990}) {
+    for (LogFormat format : {LogFormat::kRaw, LogFormat::kTimed}) {
+      std::string log = HostileLog(static_cast<uint32_t>(fail_at + 7), fail_at);
+      if (format == LogFormat::kTimed) {  // the raw log as a timed console.log
+        std::istringstream raw(log);
+        std::ostringstream timed;
+        ConsoleLogWriter w(&timed);
+        for (std::string part; std::getline(raw, part);) w.Append(part + "\n", milliseconds(1));
+        ASSERT_TRUE(w.Finish().ok());
+        log = timed.str();
+      }
+      std::istringstream in(log);
+      std::ofstream file(path, std::ios::binary | std::ios::trunc);
+      ConsoleLogWriter writer(&file);
+      ReplayStats stats;
+      ConsoleExcerpt one_pass;
+      StatusOr<Verdict> v = ReplayLog(*suite, &in, format, &writer, &stats, &one_pass, limits);
+      ASSERT_TRUE(v.ok());
+      ASSERT_TRUE(writer.Finish().ok());
+      file.close();
+      EXPECT_EQ(v->outcome, fail_at >= 0 ? Outcome::kFail : Outcome::kPass) << v->reason;
+      StatusOr<ConsoleExcerpt> read_back = ReadConsoleExcerpt(path, LogFormat::kTimed, *v, limits);
+      ASSERT_TRUE(read_back.ok());
+      EXPECT_EQ(one_pass.total_lines, read_back->total_lines);
+      EXPECT_EQ(one_pass.total_bytes, read_back->total_bytes);
+      EXPECT_EQ(one_pass.omitted_lines, read_back->omitted_lines);
+      ExpectSameLines(one_pass.head, read_back->head, "head");
+      ExpectSameLines(one_pass.pinned, read_back->pinned, "pinned");
+      ExpectSameLines(one_pass.tail, read_back->tail, "tail");
+      pinned_seen += static_cast<int>(one_pass.pinned.size());
+    }
+  }
+  std::filesystem::remove(path);
+  EXPECT_GT(pinned_seen, 6);  // the cut middle's stage and failure lines were kept
 }
 
 TEST(LogReplayTest, DetectStreamFormatRewinds) {

@@ -74,5 +74,47 @@ TEST(ReportConsoleTest, LongLogKeepsHeadTailAndPinsMarkersFromTheMiddle) {
   EXPECT_TRUE(c.cut());
 }
 
+// Beside a checker, a stage not matched yet is waited for, not skipped:
+// its line is compared once the checker has set it.
+TEST(ReportConsoleTest, LiveVerdictWaitsForStagesNotYetMatched) {
+  Verdict live = TwoStages();
+  live.outcome = Outcome::kPass;
+  live.reason.clear();
+  live.stages[0].line.clear();
+  live.stages[1].status = StageStatus::kNotReached;
+  ConsoleExcerptBuilder b =
+      ConsoleExcerptBuilder::Live(live, {/*head_bytes=*/300, /*tail_bytes=*/300});
+  const std::string noise(99, 'x');
+  for (int i = 0; i < 20; ++i) b.Feed(noise + "\n", std::nullopt);  // classified: no stage yet
+  live.stages[0].line = "NOTICE:  BL2: v2.10.0";  // the checker matches it...
+  b.Feed("NOTICE:  BL2: v2.10.0\n", std::nullopt);
+  for (int i = 0; i < 20; ++i) b.Feed(noise + "\n", std::nullopt);
+  live.stages[1].line = "NOTICE:  BL31: v2.10.0";
+  b.Feed("NOTICE:  BL31: v2.10.0\n", std::nullopt);
+  for (int i = 0; i < 20; ++i) b.Feed(noise + "\n", std::nullopt);
+  b.SetFinal();
+  ConsoleExcerpt c = b.Finish();
+  ASSERT_EQ(c.pinned.size(), 2u);
+  EXPECT_EQ(c.pinned[0].stage, 0);
+  EXPECT_EQ(c.pinned[1].stage, 1);
+  EXPECT_FALSE(c.pinned[1].failure);
+}
+
+// Head lines are classified while the verdict is live (before any reason);
+// their failure flags come from the final verdict.
+TEST(ReportConsoleTest, LiveHeadLinesGetTheFinalVerdictsFailureFlags) {
+  Verdict live;
+  ConsoleExcerptBuilder b =
+      ConsoleExcerptBuilder::Live(live, {/*head_bytes=*/300, /*tail_bytes=*/300});
+  b.Feed("ERROR:   BL2: Failed to load image id 5 (-2)\n", std::nullopt);
+  const std::string noise(99, 'x');
+  for (int i = 0; i < 20; ++i) b.Feed(noise + "\n", std::nullopt);
+  Verdict final_verdict = TwoStages();
+  ConsoleExcerpt c = b.Finish(&final_verdict);
+  ASSERT_FALSE(c.head.empty());
+  EXPECT_TRUE(c.head[0].failure);
+  EXPECT_FALSE(c.head[1].failure);
+}
+
 }  // namespace
 }  // namespace hilt

@@ -36,6 +36,7 @@ struct World {
   std::string typed;
   std::vector<std::string> gaps;  // what the console reports at the end
   bool cancel_at_cleanup = false; // a signal arrives while the cleanup powers off
+  std::vector<std::string> console_notes;  // what the console session reports (a log cap)
 };
 
 class FakePower : public PowerSwitch {
@@ -113,6 +114,7 @@ class FakeConsole : public ConsoleSession {
     return Status::Ok();
   }
   std::vector<std::string> Gaps() override { return w_->gaps; }
+  std::vector<std::string> Notes() override { return w_->console_notes; }
 
  private:
   World* w_;
@@ -351,6 +353,16 @@ TEST_F(RunTest, FailingToWriteJunitAfterTheVerdictIsStillALabFailure) {
   std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(log.find("writing the reports failed: junit.xml: No space left on device (exit 3)"),
             std::string::npos) << log;
+}
+
+TEST_F(RunTest, ALogCapIsANoteNotAnError) {
+  world_.console_notes = {"console.raw capped at 1024 bytes of console output"};
+  RunResult r = Run(Fault::kNone);
+  EXPECT_EQ(r.exit_code, kExitPass) << r.verdict.reason;
+  EXPECT_EQ(r.verdict.outcome, Outcome::kPass);
+  EXPECT_TRUE(r.verdict.infra_errors.empty());
+  EXPECT_EQ(r.verdict.notes, world_.console_notes);
+  EXPECT_EQ(recorder_.verdict.notes, world_.console_notes);  // into result.json
 }
 
 TEST_F(RunTest, BoardFailureIsExitOne) {
