@@ -3,6 +3,7 @@
 #ifndef HILT_DEVICES_CONSOLE_H_
 #define HILT_DEVICES_CONSOLE_H_
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,16 @@ class Console {
   // Writes all of `bytes` or fails.
   virtual Status Write(std::string_view bytes) = 0;
   virtual void Close() = 0;
+  // From another thread: makes the Read in progress, or the next one, return
+  // at once (with what is already pending, if anything). For stopping the
+  // capture without waiting out its read timeout. Default: nothing, and the
+  // stop waits for the Read's timeout.
+  virtual void Interrupt() {}
+  // How long a byte the board sent may still be on its way after it left the
+  // board: at the end of a run the capture reads until the console has been
+  // quiet this long. Default: the latency timer of a USB serial adapter,
+  // which holds bytes up to 16 ms (FTDI's default) before sending them on.
+  virtual Nanos DeliveryLag() const { return std::chrono::milliseconds(20); }
   // For messages: "serial /dev/ttyUSB0 115200 8N1", "socket unix:/run/q.sock".
   virtual std::string Describe() const = 0;
 };

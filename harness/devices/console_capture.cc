@@ -54,6 +54,8 @@ Nanos ConsoleCapture::Elapsed() const {
 void ConsoleCapture::Stop() {
   stop_.store(true);
   cv_.notify_all();
+  // After stop_ is set: a Read that starts later sees the wake-up too.
+  if (thread_.joinable()) console_->Interrupt();
   if (thread_.joinable()) thread_.join();
   std::lock_guard lock(mu_);
   running_ = false;
@@ -92,21 +94,42 @@ void ConsoleCapture::Loop() {
       gaps_.push_back(ConsoleGap{Elapsed(), Nanos{-1}, s.message()});
     }
   }
-  if (open) {
-    // Bytes already on their way (in the socket's or the adapter's buffer)
-    // were sent before the stop: read them, briefly, so none is lost.
-    auto until = std::chrono::steady_clock::now() + options_.final_drain;
-    while (std::chrono::steady_clock::now() < until) {
-      std::string buf;
-      Status s = console_->Read(&buf, std::chrono::milliseconds(20));
-      if (buf.empty()) break;
-      Deliver(std::move(buf), Elapsed());
-      if (!s.ok()) break;
-    }
-    console_->Close();
-  }
+  if (open) FinalDrain();
   std::lock_guard lock(mu_);
   if (!gaps_.empty() && gaps_.back().end < Nanos{0}) gaps_.back().end = Elapsed();
+}
+
+void ConsoleCapture::FinalDrain() {
+  // The runner stops the capture after the power cut: the board sends no
+  // more, but what it sent before may still be on its way (in the socket's
+  // receive buffer, or held by a USB serial adapter until its latency timer
+  // fires). Read until the console has been quiet for its DeliveryLag(): for
+  // a local socket that is a read that finds nothing pending, for a UART a
+  // few ms more. A Read cut short by the stop's wake-up returns early and
+  // empty, so quiet is measured on the clock, not counted in reads.
+  using std::chrono::steady_clock;
+  const Nanos lag = console_->DeliveryLag();
+  const auto until = steady_clock::now() + options_.final_drain;
+  auto quiet_since = steady_clock::now();
+  while (steady_clock::now() < until) {
+    Nanos wait = std::chrono::duration_cast<Nanos>(quiet_since + lag - steady_clock::now());
+    std::string buf;
+    Status s = console_->Read(&buf, std::max(wait, Nanos{0}));
+    if (!buf.empty()) {
+      Deliver(std::move(buf), Elapsed());
+      quiet_since = steady_clock::now();
+    } else if (steady_clock::now() - quiet_since >= lag) {
+      break;
+    }
+    if (!s.ok()) break;
+  }
+  console_->Close();
+}
+
+bool ConsoleCapture::WaitForPending(Nanos timeout) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, timeout, [this] { return !queue_.empty() || !running_; });
+  return !queue_.empty();
 }
 
 void ConsoleCapture::Deliver(std::string bytes, Nanos t) {

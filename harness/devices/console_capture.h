@@ -57,11 +57,14 @@ class ChunkSource {
 };
 
 struct ConsoleCaptureOptions {
-  Nanos read_timeout = std::chrono::milliseconds(50);  // how often Stop is noticed
+  // How often Stop is noticed on a console that cannot be interrupted
+  // (Console::Interrupt); the others notice at once.
+  Nanos read_timeout = std::chrono::milliseconds(50);
   Nanos reopen_initial = std::chrono::milliseconds(50);
   Nanos reopen_max = std::chrono::seconds(1);
   uint64_t max_queued_bytes = 64ull << 20;
-  // At Stop, reads on until the console is quiet for 20 ms, at most this long.
+  // At Stop, reads on until the console has been quiet for its
+  // DeliveryLag(), at most this long.
   Nanos final_drain = std::chrono::milliseconds(500);
   // console.raw takes this many bytes, then no more (0: no cap). The
   // checker still gets every byte: the cap bounds the disk, not the verdict.
@@ -81,11 +84,15 @@ class ConsoleCapture final : public ChunkSource {
   Status Start();
   // Time 0 of the boot: call just before switching power on.
   void MarkPowerOn();
-  // Ends the thread within about one read_timeout plus what is still on its
-  // way (at most final_drain); closes an open gap.
+  // Ends the thread: at once on a console that can be interrupted, else
+  // within about one read_timeout; then reads what is still on its way (the
+  // final drain, at most final_drain). Closes an open gap.
   void Stop();
 
   bool WaitForData(std::vector<CapturedChunk>* out, Nanos timeout) override;
+  // Waits up to `timeout` until chunks are queued (true) without taking
+  // them; returns at once when some are, or when the capture has stopped.
+  bool WaitForPending(Nanos timeout);
 
   std::vector<ConsoleGap> Gaps() const;
   uint64_t bytes_received() const { return bytes_received_.load(); }
@@ -99,6 +106,7 @@ class ConsoleCapture final : public ChunkSource {
 
  private:
   void Loop();
+  void FinalDrain();
   void Deliver(std::string bytes, Nanos t);
   void SleepUnlessStopped(Nanos d);
 

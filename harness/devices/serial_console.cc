@@ -84,13 +84,15 @@ Status SerialConsole::Read(std::string* out, Nanos timeout) {
   // Our own poll, because it tells a vanished device (POLLHUP/POLLERR, EIO)
   // from a quiet one, which libserialport's blocking read does not.
   auto ms = std::chrono::ceil<std::chrono::milliseconds>(timeout).count();
-  pollfd pfd{fd, POLLIN, 0};
-  int ready = ::poll(&pfd, 1, static_cast<int>(std::max<int64_t>(0, std::min<int64_t>(ms, 1 << 30))));
+  pollfd pfds[2] = {{fd, POLLIN, 0}, {wake_.fd(), POLLIN, 0}};
+  pollfd& pfd = pfds[0];
+  int ready = ::poll(pfds, 2, static_cast<int>(std::max<int64_t>(0, std::min<int64_t>(ms, 1 << 30))));
   if (ready < 0) {
     if (errno == EINTR) return Status::Ok();
     return Status::LabFailure(fmt::format("{}: poll: {}", Describe(), std::strerror(errno)));
   }
-  if (ready == 0) return Status::Ok();
+  if (pfds[1].revents & POLLIN) wake_.Consume();  // interrupted: still take what is there
+  if (pfd.revents == 0) return Status::Ok();
   char buf[16384];
   int n = sp_nonblocking_read(port_, buf, sizeof buf);
   if (n < 0) return Status::LabFailure(fmt::format("{}: device gone: {}", Describe(), LastSpError()));

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "harness/devices/console.h"
+#include "harness/devices/wake_fd.h"
 
 struct sp_port;
 
@@ -26,12 +27,14 @@ class SerialConsole final : public Console {
   Status Read(std::string* out, Nanos timeout) override;
   Status Write(std::string_view bytes) override;
   void Close() override;
+  void Interrupt() override { wake_.Signal(); }
   std::string Describe() const override;
 
  private:
   std::string path_;
   int baud_;
   sp_port* port_ = nullptr;
+  WakeFd wake_;
 };
 
 }  // namespace hilt

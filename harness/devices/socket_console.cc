@@ -70,6 +70,10 @@ SocketConsole::SocketConsole(SocketAddress address, Nanos connect_timeout, bool 
 
 SocketConsole::~SocketConsole() { Close(); }
 
+Nanos SocketConsole::DeliveryLag() const {
+  return address_.kind == SocketAddress::Kind::kUnix ? Nanos{0} : Console::DeliveryLag();
+}
+
 std::string SocketConsole::Describe() const { return "socket " + address_.ToString(); }
 
 // One attempt. Errors worth retrying (nobody listening yet) keep errno.
@@ -175,7 +179,12 @@ Status SocketConsole::ConnectPending(Nanos timeout) {
     }
     if (now >= end) return Status::Ok();
     // Short steps: the guest waits for us, so every ms here is boot time.
-    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(end - now, std::chrono::milliseconds(1)));
+    // The step is a poll on the wake-up, so an Interrupt ends the wait.
+    pollfd wake{wake_.fd(), POLLIN, 0};
+    if (::poll(&wake, 1, 1) > 0) {
+      wake_.Consume();
+      return Status::Ok();
+    }
   }
 }
 
@@ -188,13 +197,14 @@ Status SocketConsole::Read(std::string* out, Nanos timeout) {
     if (timeout < Nanos{0}) timeout = Nanos{0};
   }
   if (fd_ < 0) return Status::LabFailure(Describe() + " is not open");
-  pollfd pfd{fd_, POLLIN, 0};
-  int ready = ::poll(&pfd, 1, PollMillis(timeout));
+  pollfd pfds[2] = {{fd_, POLLIN, 0}, {wake_.fd(), POLLIN, 0}};
+  int ready = ::poll(pfds, 2, PollMillis(timeout));
   if (ready < 0) {
     if (errno == EINTR) return Status::Ok();
     return Status::LabFailure(fmt::format("{}: poll: {}", Describe(), std::strerror(errno)));
   }
-  if (ready == 0) return Status::Ok();
+  if (pfds[1].revents & POLLIN) wake_.Consume();  // interrupted: still take what is there
+  if (pfds[0].revents == 0) return Status::Ok();
   char buf[16384];
   ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
   if (n < 0) {

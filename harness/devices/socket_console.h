@@ -7,6 +7,7 @@
 #include <string>
 
 #include "harness/devices/console.h"
+#include "harness/devices/wake_fd.h"
 
 namespace hilt {
 
@@ -43,6 +44,11 @@ class SocketConsole final : public Console {
   Status Read(std::string* out, Nanos timeout) override;
   Status Write(std::string_view bytes) override;
   void Close() override;
+  void Interrupt() override { wake_.Signal(); }
+  // A unix socket's peer is on this host (QEMU): what it wrote is in our
+  // receive buffer already. Over TCP a ser2net and its UART adapter are
+  // likely behind: the default.
+  Nanos DeliveryLag() const override;
   std::string Describe() const override;
 
  private:
@@ -59,6 +65,7 @@ class SocketConsole final : public Console {
   bool expired_ = false;         // a pending Open() timed out
   std::chrono::steady_clock::time_point pending_deadline_{};
   int fd_ = -1;
+  WakeFd wake_;
 };
 
 }  // namespace hilt

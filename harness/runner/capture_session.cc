@@ -30,6 +30,11 @@ class CaptureSession final : public ConsoleSession {
     Convert(&chunks, out);
   }
 
+  bool AwaitBytes(Nanos timeout) override {
+    capture_.WaitForPending(timeout);
+    return true;
+  }
+
   Status Health() override {
     if (Status s = capture_.raw_status(); !s.ok()) return s;
     Nanos now = capture_.Elapsed();

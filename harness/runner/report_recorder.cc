@@ -18,6 +18,7 @@ struct ReportRecorder::Impl {
   std::unique_ptr<ConsoleLogWriter> log;
   std::unique_ptr<ByteCap> cap;
   bool marked = false;  // the marker line is written
+  Verdict final_verdict;  // as Finish wrote it to result.json
 };
 
 ReportRecorder::ReportRecorder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -61,10 +62,14 @@ Status ReportRecorder::Finish(const Verdict& verdict) {
   Verdict v = verdict;
   if (std::string note = impl_->cap->Note("console.log"); !note.empty()) v.notes.push_back(note);
   Status json = WriteResultJson(impl_->run_dir + "/result.json", v, impl_->suite_name);
-  Status junit = WriteJunitXml(impl_->run_dir + "/junit.xml", v, impl_->suite_name);
+  impl_->final_verdict = std::move(v);
   if (!json.ok()) return json;
-  if (!junit.ok()) return junit;
   return log;
+}
+
+Status ReportRecorder::FinishOthers(const Verdict&) {
+  // The verdict as result.json has it (with the console.log note).
+  return WriteJunitXml(impl_->run_dir + "/junit.xml", impl_->final_verdict, impl_->suite_name);
 }
 
 }  // namespace hilt

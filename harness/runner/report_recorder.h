@@ -2,7 +2,8 @@
 // hilt leaves every complete line behind), result.json and junit.xml at the
 // end, each written atomically. console.log takes the first `log_cap` bytes
 // of console output (0: no cap), then a marker line saying it stopped, and
-// result.json a note with how much was left out.
+// result.json a note with how much was left out. result.json comes first
+// (Finish), junit.xml after (FinishOthers).
 #ifndef HILT_RUNNER_REPORT_RECORDER_H_
 #define HILT_RUNNER_REPORT_RECORDER_H_
 
@@ -21,6 +22,7 @@ class ReportRecorder final : public RunRecorder {
   ~ReportRecorder() override;
   void Console(std::string_view bytes, Nanos t) override;
   Status Finish(const Verdict& verdict) override;
+  Status FinishOthers(const Verdict& verdict) override;
 
  private:
   struct Impl;

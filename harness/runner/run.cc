@@ -202,7 +202,9 @@ class RunMachine {
         if (!checker_->done() && now >= deadline) checker_->Finish(now - origin_);
       }
       if (checker_->done()) break;
-      d_.clock->SleepFor(req_.poll);
+      // Woken by the board's next bytes, so the prompt is judged as it
+      // arrives; `poll` bounds the wait for ticks, timeouts and cancels.
+      if (!console_->AwaitBytes(req_.poll)) d_.clock->SleepFor(req_.poll);
     }
     Verdict v = checker_->verdict();
     if (v.outcome == Outcome::kFail) {
@@ -321,14 +323,20 @@ class RunMachine {
     } else if (!status.ok() && result.exit_code == kExitPass) {
       result.exit_code = kExitLabFailed;
     }
+    // result.json first: the verdict is on disk before anything else is
+    // done, and the `verdict` line says so (the latency bench reads it).
     if (Status s = d_.recorder->Finish(v); !s.ok()) {
       Say("writing the reports failed: " + s.message());
       if (result.exit_code < kExitLabFailed) result.exit_code = kExitLabFailed;
     }
-    if (d_.services && services_started_) d_.services->Stop();
     Say(fmt::format("verdict {}{}{} (exit {})", OutcomeName(v.outcome),
                     v.failed_stage.empty() ? "" : " at " + v.failed_stage,
                     v.reason.empty() ? "" : ": " + v.reason, result.exit_code));
+    if (Status s = d_.recorder->FinishOthers(v); !s.ok()) {
+      if (result.exit_code < kExitLabFailed) result.exit_code = kExitLabFailed;
+      Say(fmt::format("writing the reports failed: {} (exit {})", s.message(), result.exit_code));
+    }
+    if (d_.services && services_started_) d_.services->Stop();
     return result;
   }
 

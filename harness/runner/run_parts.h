@@ -36,6 +36,14 @@ class ConsoleSession {
   virtual void MarkPowerOn() = 0;
   // Appends to *out, in order, what has arrived since the last call.
   virtual void Drain(std::vector<StampedBytes>* out) = 0;
+  // Blocks until Drain has bytes to return or `timeout` passes, and returns
+  // true: the runner then reacts to the board's output as it arrives. A
+  // session that cannot block returns false at once and the runner sleeps
+  // `timeout` on its clock instead (the fakes of the unit tests).
+  virtual bool AwaitBytes(Nanos timeout) {
+    (void)timeout;
+    return false;
+  }
   // Ok while the console works; LabFailure once it is gone for good.
   virtual Status Health() = 0;
   // Types `text` at a pace the board's UART can take. What arrives
@@ -70,12 +78,20 @@ class BootCheck {
 };
 
 // What a run writes besides console.raw: console.log line by line as bytes
-// come, and at the end result.json and junit.xml.
+// come, and at the end result.json, then junit.xml.
 class RunRecorder {
  public:
   virtual ~RunRecorder() = default;
   virtual void Console(std::string_view bytes, Nanos t) = 0;
+  // Completes console.log and writes result.json: the verdict is on disk
+  // when this returns. Nothing more is logged after it.
   virtual Status Finish(const Verdict& verdict) = 0;
+  // The reports derived from the verdict (junit.xml), written after it so
+  // they do not delay it.
+  virtual Status FinishOthers(const Verdict& verdict) {
+    (void)verdict;
+    return Status::Ok();
+  }
 };
 
 // Long-running helpers of the board (the simulator), started before the run.

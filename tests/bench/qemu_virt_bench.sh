@@ -2,11 +2,11 @@
 # hilt's own cost on the QEMU virt boot (lab/qemu-virt.yaml), two figures:
 #
 #  1. overhead: from the arrival of the last byte the board sent (the final
-#     prompt) to the verdict written (result.json and the other reports on
-#     disk, QEMU stopped). From hilt's own records: console.log stamps each
-#     line's first byte since power-on; run.log stamps "power on" and the
-#     final "verdict" line (printed after the reports are written) since the
-#     start of the run. Resolution 1 ms. Goal: under 20 ms.
+#     prompt) to the verdict written (power off, console drained, result.json
+#     on disk; junit.xml and report.html follow). From hilt's own records:
+#     console.log stamps each line's first byte since power-on; run.log
+#     stamps "power on" and the "verdict" line (printed once result.json is
+#     on disk) since the start of the run. Resolution 1 ms. Goal: under 20 ms.
 #  2. the whole `hilt run` (cached build step, image, flash, boot, checks,
 #     cleanup, reports) against a plain pipeline in the same run: QEMU with
 #     its UART on stdout piped into a matcher that sends Ctrl-C at "Hit any

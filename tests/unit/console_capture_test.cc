@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 #include <fstream>
 #include <sstream>
 
@@ -241,6 +244,115 @@ TEST(ConsoleCaptureTest, StopIsPromptWithRealClock) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 300ms);
   std::vector<CapturedChunk> out;
   EXPECT_FALSE(cap.WaitForData(&out, 1s));  // stopped and empty: at once
+}
+
+// A console whose Read blocks for its whole timeout unless interrupted, like
+// a poll() on a quiet socket; bytes can be made to arrive later.
+class BlockingConsole final : public Console {
+ public:
+  explicit BlockingConsole(Nanos lag) : lag_(lag) {}
+  Status Open() override { return Status::Ok(); }
+  Status Read(std::string* out, Nanos timeout) override {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, timeout, [this] { return woken_ || !pending_.empty(); });
+    woken_ = false;
+    *out += pending_;
+    pending_.clear();
+    return Status::Ok();
+  }
+  Status Write(std::string_view) override { return Status::Ok(); }
+  void Close() override {}
+  void Interrupt() override {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+    cv_.notify_all();
+  }
+  Nanos DeliveryLag() const override { return lag_; }
+  std::string Describe() const override { return "blocking fake"; }
+  void Arrive(const std::string& bytes) {
+    std::lock_guard lock(mu_);
+    pending_ += bytes;
+    cv_.notify_all();
+  }
+
+ private:
+  Nanos lag_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool woken_ = false;
+  std::string pending_;
+};
+
+TEST(ConsoleCaptureTest, StopInterruptsTheReadInsteadOfWaitingItOut) {
+  BlockingConsole console(0ms);
+  SteadyClock clock;
+  ConsoleCaptureOptions options;
+  options.read_timeout = 30s;  // without the wake-up, Stop would take this long
+  ConsoleCapture cap(&console, &clock, "", options);
+  ASSERT_TRUE(cap.Start().ok());
+  console.Arrive("BPI-R4> ");
+  std::vector<CapturedChunk> chunks = DrainUntil(cap, 8);
+  auto t0 = std::chrono::steady_clock::now();
+  cap.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  EXPECT_EQ(Join(chunks), "BPI-R4> ");
+}
+
+TEST(ConsoleCaptureTest, FinalDrainWaitsOutTheConsolesDeliveryLag) {
+  // A USB adapter may hand over bytes the board sent before the power cut a
+  // while after it: they arrive after Stop() began, within the lag.
+  BlockingConsole console(800ms);
+  SteadyClock clock;
+  ConsoleCapture cap(&console, &clock, "");
+  ASSERT_TRUE(cap.Start().ok());
+  std::thread late([&] {
+    std::this_thread::sleep_for(100ms);
+    console.Arrive("late\r\n");
+  });
+  cap.Stop();  // its wake-up cuts the first drain read short: that is no quiet
+  late.join();
+  std::vector<CapturedChunk> chunks;
+  cap.WaitForData(&chunks, 0ms);
+  EXPECT_EQ(Join(chunks), "late\r\n");
+}
+
+TEST(ConsoleCaptureTest, FinalDrainOfALaglessConsoleEndsWhenNothingIsPending) {
+  BlockingConsole console(0ms);
+  SteadyClock clock;
+  ConsoleCaptureOptions options;
+  options.read_timeout = 30s;
+  options.final_drain = 30s;
+  ConsoleCapture cap(&console, &clock, "", options);
+  ASSERT_TRUE(cap.Start().ok());
+  std::this_thread::sleep_for(10ms);
+  console.Arrive("pending at the power cut");
+  auto t0 = std::chrono::steady_clock::now();
+  cap.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  std::vector<CapturedChunk> chunks;
+  cap.WaitForData(&chunks, 0ms);
+  EXPECT_EQ(Join(chunks), "pending at the power cut");
+}
+
+TEST(ConsoleCaptureTest, WaitForPendingWakesOnArrivalAndLeavesTheChunks) {
+  FakeConsole console;
+  SteadyClock clock;
+  ConsoleCapture cap(&console, &clock, "");
+  ASSERT_TRUE(cap.Start().ok());
+  EXPECT_FALSE(cap.WaitForPending(20ms));
+  std::thread later([&] {
+    std::this_thread::sleep_for(50ms);
+    console.Push({"=> "});
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(cap.WaitForPending(30s));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+  later.join();
+  std::vector<CapturedChunk> chunks;
+  EXPECT_TRUE(cap.WaitForData(&chunks, 0ms));
+  EXPECT_EQ(Join(chunks), "=> ");
+  cap.Stop();
+  EXPECT_FALSE(cap.WaitForPending(30s));  // stopped and empty: at once
 }
 
 }  // namespace

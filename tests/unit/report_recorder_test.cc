@@ -68,5 +68,18 @@ TEST_F(ReportRecorderTest, CappedLogEndsWithAMarkerAndResultJsonSaysHowMuchWasLe
             "the board sent after that were not written");
 }
 
+TEST_F(ReportRecorderTest, ResultJsonIsWrittenFirstJunitAfter) {
+  auto rec = ReportRecorder::Create(dir_.string(), "s");
+  ASSERT_TRUE(rec.ok());
+  Verdict v;
+  v.outcome = Outcome::kPass;
+  ASSERT_TRUE((*rec)->Finish(v).ok());
+  EXPECT_TRUE(fs::exists(dir_ / "result.json"));
+  EXPECT_FALSE(fs::exists(dir_ / "junit.xml")) << "junit.xml must not delay the verdict";
+  ASSERT_TRUE((*rec)->FinishOthers(v).ok());
+  std::string junit = ReadFile(dir_ / "junit.xml");
+  EXPECT_NE(junit.find("<testsuite"), std::string::npos) << junit;
+}
+
 }  // namespace
 }  // namespace hilt

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include <gtest/gtest.h>
@@ -212,10 +213,28 @@ class FakeRecorder : public RunRecorder {
   Status Finish(const Verdict& v) override {
     finished = true;
     verdict = v;
+    verdict_said_before_result = RunLogSaysVerdict();
     return Status::Ok();
   }
+  Status FinishOthers(const Verdict&) override {
+    EXPECT_TRUE(finished) << "junit.xml before result.json";
+    verdict_said_before_others = RunLogSaysVerdict();
+    return others_fail ? Status::LabFailure("junit.xml: No space left on device") : Status::Ok();
+  }
+  bool RunLogSaysVerdict() const {
+    std::ifstream in(run_dir + "/run.log");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find("] verdict ") != std::string::npos) return true;
+    }
+    return false;
+  }
+  std::string run_dir;
   std::string log;
   bool finished = false;
+  bool others_fail = false;
+  bool verdict_said_before_result = false;
+  bool verdict_said_before_others = false;
   Verdict verdict;
 };
 
@@ -284,6 +303,7 @@ class RunTest : public ::testing::Test {
     req.cancel = &world_.cancel;
     req.recover_from = recover_from;
     RunDeps deps{&world_.clock, &power, &mux, &steps, &recorder_, &services};
+    recorder_.run_dir = dir_.string();
     RunResult r = ExecuteRun(req, deps);
     EXPECT_TRUE(services.started);
     EXPECT_TRUE(services.stopped) << "services must be stopped on every path";
@@ -316,6 +336,23 @@ TEST_F(RunTest, GoodBootPassesAndLeavesTheLabSafe) {
                                    "power off", "mux dut", "console", "power on", "power off", "mux host"};
   EXPECT_EQ(world_.events, want);
   EXPECT_TRUE(std::filesystem::exists(dir_ / "run.log"));
+}
+
+TEST_F(RunTest, TheVerdictLineFollowsResultJsonAndPrecedesTheOtherReports) {
+  RunResult r = Run(Fault::kNone);
+  EXPECT_EQ(r.exit_code, kExitPass) << r.verdict.reason;
+  EXPECT_FALSE(recorder_.verdict_said_before_result) << "run.log claimed a verdict not yet on disk";
+  EXPECT_TRUE(recorder_.verdict_said_before_others) << "junit.xml delayed the verdict line";
+}
+
+TEST_F(RunTest, FailingToWriteJunitAfterTheVerdictIsStillALabFailure) {
+  recorder_.others_fail = true;
+  RunResult r = Run(Fault::kNone);
+  EXPECT_EQ(r.exit_code, kExitLabFailed);
+  std::ifstream in(dir_ / "run.log");
+  std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(log.find("writing the reports failed: junit.xml: No space left on device (exit 3)"),
+            std::string::npos) << log;
 }
 
 TEST_F(RunTest, ALogCapIsANoteNotAnError) {

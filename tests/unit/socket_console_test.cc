@@ -171,5 +171,49 @@ TEST(SocketConsoleTest, AReopenAfterTheServerWentAwayTriesOnce) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
 }
 
+TEST(SocketConsoleTest, InterruptCutsAReadShortAndKeepsWhatIsPending) {
+  std::string path = SockPath() + "_wake";
+  int lfd = ListenUnix(path);
+  ASSERT_GE(lfd, 0);
+  SocketConsole console(*SocketAddress::Parse("unix:" + path), 5s);
+  ASSERT_TRUE(console.Open().ok());
+  int conn = ::accept(lfd, nullptr, nullptr);
+  std::string got;
+  // A quiet console: the read would block its 30 s but for the wake-up.
+  std::thread waker([&] {
+    std::this_thread::sleep_for(50ms);
+    console.Interrupt();
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(console.Read(&got, 30s).ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+  waker.join();
+  EXPECT_EQ(got, "");
+  // Interrupted with bytes waiting: they are returned, not dropped.
+  (void)!::write(conn, "=> ", 3);
+  std::this_thread::sleep_for(20ms);
+  console.Interrupt();
+  ASSERT_TRUE(console.Read(&got, 30s).ok());
+  EXPECT_EQ(got, "=> ");
+  // The wake-up was consumed: the next read waits for its timeout again.
+  t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(console.Read(&got, 100ms).ok());
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 90ms);
+  EXPECT_EQ(console.DeliveryLag(), Nanos{0}) << "a local socket has nothing in flight";
+  ::close(conn);
+  ::close(lfd);
+  ::unlink(path.c_str());
+}
+
+TEST(SocketConsoleTest, InterruptEndsTheWaitForAServerStartedByPower) {
+  SocketConsole console(*SocketAddress::Parse("unix:/nonexistent/hilt-wake.sock"), 60s, true);
+  ASSERT_TRUE(console.Open().ok());
+  console.Interrupt();
+  auto t0 = std::chrono::steady_clock::now();
+  std::string got;
+  EXPECT_TRUE(console.Read(&got, 30s).ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+}
+
 }  // namespace
 }  // namespace hilt
