@@ -13,6 +13,7 @@
 #include "harness/cli/commands.h"
 #include "harness/core/exit_code.h"
 #include "harness/core/log_text.h"
+#include "harness/core/timestamp.h"
 #include "harness/runner/history.h"
 #include "harness/runner/lab_config.h"
 
@@ -32,12 +33,7 @@ struct HistoryArgs {
 };
 
 std::string UtcTime(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
-  return buf;
+  return FormatUtc(static_cast<std::time_t>(unix_seconds), "%Y-%m-%d %H:%M:%SZ");
 }
 
 // Board, suite and firmware names come from lab configs and suites; keep

@@ -13,17 +13,12 @@
 
 #include <fmt/format.h>
 
+#include "harness/core/timestamp.h"
+
 namespace hilt {
 namespace {
 
-std::string UtcNow() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string UtcNow() { return FormatUtc(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ"); }
 
 std::string HostName() {
   char buf[256] = {};

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/core/timestamp.h"
 #include "harness/runner/board_pick.h"
 
 #include <fmt/format.h>
@@ -105,13 +106,6 @@ StatusOr<std::unique_ptr<LabSession>> OpenLabSession(const std::string& lab_path
   }
 }
 
-std::string UtcStamp() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
+std::string UtcStamp() { return FormatUtc(std::time(nullptr), "%Y%m%dT%H%M%SZ"); }
 
 }  // namespace hilt
