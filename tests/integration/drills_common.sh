@@ -103,6 +103,15 @@ hilt_bg() {
   fi
   hilt_pid=$!
 }
+# hilt_bg_in_build NAME SECONDS [SHELL_PREFIX]: hilt in the background, and
+# back once its build step runs (SHELL_PREFIX, then a sleep of SECONDS).
+hilt_bg_in_build() {
+  local name=$1 seconds=$2 prefix=${3:-} marker=$tmp/build-started i
+  rm -f "$marker"
+  DRILL_BUILD_PREFIX="${prefix}touch $marker; sleep $seconds" hilt_bg "$name" ""
+  for i in $(seq 500); do [[ -e $marker ]] && break; sleep 0.01; done
+  [[ -e $marker ]] || fail "$name: the build step did not start"
+}
 # wait_point NAME POINT: until hilt says it is paused at POINT (10 s at most).
 wait_point() {
   local i

@@ -18,10 +18,7 @@ done
 
 echo "== SIGKILL while a build step runs: the step dies with hilt, its children with the next run's lock"
 name=kill-in-build
-marker=$tmp/build-started
-DRILL_BUILD_PREFIX="touch $marker; sleep 31" hilt_bg "$name" ""
-for i in $(seq 500); do [[ -e $marker ]] && break; sleep 0.01; done
-[[ -e $marker ]] || fail "$name: the build step did not start"
+hilt_bg_in_build "$name" 31
 kill -KILL "$hilt_pid"
 wait_hilt "$name" 5
 for i in $(seq 100); do pgrep -f -- "$tmp/state/build" >/dev/null || break; sleep 0.02; done

@@ -17,10 +17,7 @@ done
 
 echo "== SIGTERM while a build step runs: its process group goes, exit 3 naming the step"
 name=term-in-build
-marker=$tmp/build-started
-DRILL_BUILD_PREFIX="touch $marker; sleep 30" hilt_bg "$name" ""
-for i in $(seq 500); do [[ -e $marker ]] && break; sleep 0.01; done
-[[ -e $marker ]] || fail "$name: the build step did not start"
+hilt_bg_in_build "$name" 30
 kill -TERM "$hilt_pid"
 wait_hilt "$name" 10
 expect_result "$name" 3 error

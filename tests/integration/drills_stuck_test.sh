@@ -26,10 +26,7 @@ proves "build step ignoring SIGTERM past its 1 s timeout: SIGKILL to its group a
 
 echo "== a build step that ignores SIGTERM when hilt is told to stop"
 name=build-term
-marker=$tmp/build-started
-DRILL_BUILD_PREFIX="trap '' TERM; touch $marker; sleep 30" hilt_bg "$name" ""
-for i in $(seq 500); do [[ -e $marker ]] && break; sleep 0.01; done
-[[ -e $marker ]] || fail "$name: the build step did not start"
+hilt_bg_in_build "$name" 30 "trap '' TERM; "
 start=$SECONDS
 kill -TERM "$hilt_pid"
 wait_hilt "$name" 10
