@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -185,6 +186,22 @@ Status History::Exec(const char* sql) {
   return Status::Ok();
 }
 
+// Switching a new database to WAL takes an exclusive lock, and SQLite answers
+// SQLITE_BUSY at once, without calling the busy handler, while another
+// connection holds a lock on it (several boards finishing their first runs
+// together). So the switch is retried here, within the same busy timeout.
+Status History::EnableWal(Nanos busy_timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + busy_timeout;
+  for (;;) {
+    const int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return Status::Ok();
+    if (rc != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+      return Error("PRAGMA journal_mode=WAL");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 static Status OpenWith(const std::string& path, int flags, Nanos busy_timeout, sqlite3** out) {
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -211,8 +228,7 @@ StatusOr<std::unique_ptr<History>> History::Open(const std::string& path, Nanos 
   HILT_RETURN_IF_ERROR(OpenWith(
       path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, busy_timeout, &db));
   std::unique_ptr<History> h(new History(db, path));
-  // journal_mode=WAL needs a lock too; the busy timeout covers it.
-  HILT_RETURN_IF_ERROR(h->Exec("PRAGMA journal_mode=WAL"));
+  HILT_RETURN_IF_ERROR(h->EnableWal(busy_timeout));
   HILT_RETURN_IF_ERROR(h->Exec("PRAGMA synchronous=NORMAL"));
   HILT_RETURN_IF_ERROR(h->Exec("PRAGMA foreign_keys=ON"));
   HILT_RETURN_IF_ERROR(h->EnsureSchema());

@@ -84,6 +84,7 @@ class History {
  private:
   History(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Status Exec(const char* sql);
+  Status EnableWal(Nanos busy_timeout);
   Status Error(const std::string& what) const;
   Status EnsureSchema();
   StatusOr<std::vector<HistoryRecord>> Past(const HistoryRecord& run, const RegressionPolicy& policy);
