@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "harness/cli/command_error.h"
 #include "harness/cli/commands.h"
 #include "harness/core/exit_code.h"
 #include "harness/core/yaml_doc.h"
@@ -94,10 +95,7 @@ int RunConsole(const ConsoleArgs& args) {
   Status status = wait.status();
   auto session = status.ok() ? OpenLabSession(args.lab, args.board, *wait, CancelFlag())
                              : StatusOr<std::unique_ptr<LabSession>>(status);
-  if (!session.ok()) {
-    std::fprintf(stderr, "hilt console: %s\n", session.status().message().c_str());
-    return ExitCodeFor(session.status());
-  }
+  if (!session.ok()) return ReportFailure("console", session.status());
   const LabConfig& lab = (*session)->lab;
   const BoardConfig& board = *(*session)->board;
   std::string log_path = args.log.empty()
@@ -139,8 +137,7 @@ int RunConsole(const ConsoleArgs& args) {
     std::fprintf(stderr, "\r\nhilt: console closed\n");
   }
   services.Stop();
-  if (!status.ok()) std::fprintf(stderr, "hilt console: %s\n", status.message().c_str());
-  return ExitCodeFor(status);
+  return ReportFailure("console", status);
 }
 
 }  // namespace

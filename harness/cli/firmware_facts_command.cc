@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "harness/cli/command_error.h"
 #include "harness/cli/commands.h"
 #include "harness/core/exit_code.h"
 #include "harness/image/firmware_facts.h"
@@ -24,18 +25,12 @@ int RunFirmwareFacts(const FirmwareFactsArgs& args) {
   std::map<std::string, std::string> facts;
   if (!args.bl2.empty()) {
     auto chain = image::ReadBuildFacts(args.bl2, args.fip);
-    if (!chain.ok()) {
-      std::fprintf(stderr, "hilt firmware-facts: %s\n", chain.status().message().c_str());
-      return ExitCodeFor(chain.status());
-    }
+    if (!chain.ok()) return ReportFailure("firmware-facts", chain.status());
     facts = std::move(*chain);
   }
   if (!args.uboot.empty()) {
     auto uboot = image::ReadUbootFacts(args.uboot);
-    if (!uboot.ok()) {
-      std::fprintf(stderr, "hilt firmware-facts: %s\n", uboot.status().message().c_str());
-      return ExitCodeFor(uboot.status());
-    }
+    if (!uboot.ok()) return ReportFailure("firmware-facts", uboot.status());
     for (auto& [key, value] : *uboot) facts[key] = value;  // u-boot.bin as given wins
   }
   if (args.json) {

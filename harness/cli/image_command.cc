@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/cli/command_error.h"
 #include "harness/cli/commands.h"
 #include "harness/core/exit_code.h"
 #include "harness/image/image_builder.h"
@@ -137,10 +138,7 @@ void AddImageCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("-o,--output", opts->output, "image to write (replaced atomically)")->required();
   cmd->add_flag("--json", opts->json, "print what was written as JSON (partitions, offsets, sizes, sha256)");
   cmd->callback([opts, exit_code] {
-    auto fail = [&](const Status& s) {
-      std::fprintf(stderr, "hilt image: %s\n", s.message().c_str());
-      *exit_code = ExitCodeFor(s);
-    };
+    auto fail = [&](const Status& s) { *exit_code = ReportFailure("image", s); };
     auto layout = image::LoadLayoutFile(opts->layout);
     if (!layout.ok()) return fail(layout.status());
     std::vector<image::SlotFile> files;

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "harness/cli/board_session.h"
+#include "harness/cli/command_error.h"
 #include "harness/cli/commands.h"
 #include "harness/core/exit_code.h"
 #include "harness/runner/device_factory.h"
@@ -29,9 +30,7 @@ Status SwitchMux(const MuxArgs& args) {
 }
 
 int Mux(const MuxArgs& args) {
-  Status status = SwitchMux(args);
-  if (!status.ok()) std::fprintf(stderr, "hilt mux: %s\n", status.message().c_str());
-  return ExitCodeFor(status);
+  return ReportFailure("mux", SwitchMux(args));
 }
 
 }  // namespace

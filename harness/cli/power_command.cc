@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "harness/cli/board_session.h"
+#include "harness/cli/command_error.h"
 #include "harness/cli/commands.h"
 #include "harness/core/exit_code.h"
 #include "harness/devices/clock.h"
@@ -41,9 +42,7 @@ Status SwitchPower(const PowerArgs& args) {
 }
 
 int Power(const PowerArgs& args) {
-  Status status = SwitchPower(args);
-  if (!status.ok()) std::fprintf(stderr, "hilt power: %s\n", status.message().c_str());
-  return ExitCodeFor(status);
+  return ReportFailure("power", SwitchPower(args));
 }
 
 }  // namespace

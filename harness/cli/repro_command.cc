@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/cli/command_error.h"
 #include "harness/cli/commands.h"
 #include "harness/core/exit_code.h"
 #include "harness/core/repro_stats.h"
@@ -41,11 +42,6 @@ struct ReproArgs {
   bool keep_all = false;
   bool no_history = false;
 };
-
-int Fail(const Status& s) {
-  std::fprintf(stderr, "hilt repro: %s\n", s.message().c_str());
-  return ExitCodeFor(s);
-}
 
 // One run of the series in `run_dir`; the verdict and exit code of hilt run.
 RunResult OneRun(const LabConfig& lab, const BoardConfig& board, const Suite& suite,
@@ -81,11 +77,11 @@ RunResult OneRun(const LabConfig& lab, const BoardConfig& board, const Suite& su
 
 int Repro(const ReproArgs& args) {
   auto suite = LoadSuiteFile(args.suite);
-  if (!suite.ok()) return Fail(suite.status());
+  if (!suite.ok()) return ReportFailure("repro", suite.status());
   ScopedCancelOnSignals signals;
   std::atomic<bool>* cancel = CancelFlag();
   auto session = OpenLabSession(args.lab, args.board, Nanos(0), cancel);
-  if (!session.ok()) return Fail(session.status());
+  if (!session.ok()) return ReportFailure("repro", session.status());
   const LabConfig& lab = (*session)->lab;
   const BoardConfig& board = *(*session)->board;
   const std::string base = args.out.empty()
@@ -93,7 +89,7 @@ int Repro(const ReproArgs& args) {
       : args.out;
   std::error_code ec;
   fs::create_directories(base, ec);
-  if (ec) return Fail(Status::LabFailure("cannot create " + base + ": " + ec.message()));
+  if (ec) return ReportFailure("repro", Status::LabFailure("cannot create " + base + ": " + ec.message()));
   std::fprintf(stderr, "hilt repro: board %s, suite %s, up to %d runs in %s\n", board.name.c_str(),
                suite->name.c_str(), args.runs, base.c_str());
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/cli/command_error.h"
 #include "harness/cli/commands.h"
 #include "harness/core/exit_code.h"
 #include "harness/core/yaml_doc.h"
@@ -66,11 +67,6 @@ int BisectExit(const RunResult& r) {
   return 128;
 }
 
-int Fail(const Status& s) {
-  std::fprintf(stderr, "hilt run: %s\n", s.message().c_str());
-  return ExitCodeFor(s);
-}
-
 // For failures after the run folder exists but before the run starts: the
 // folder still gets a result.json saying why.
 int FailInRunDir(const Status& s, const std::string& run_dir, const std::string& suite, const std::string& step) {
@@ -86,14 +82,14 @@ int FailInRunDir(const Status& s, const std::string& run_dir, const std::string&
 
 int Run(const RunArgs& args) {
   auto wait = ParseDuration(args.wait);
-  if (!wait.ok()) return Fail(wait.status().Prefixed("--wait"));
+  if (!wait.ok()) return ReportFailure("run", wait.status().Prefixed("--wait"));
   auto suite = LoadSuiteFile(args.suite);
-  if (!suite.ok()) return Fail(suite.status());
+  if (!suite.ok()) return ReportFailure("run", suite.status());
 
   ScopedCancelOnSignals signals;
   std::atomic<bool>* cancel = CancelFlag();
   auto session = OpenLabSession(args.lab, BoardChoice{args.board, args.type}, *wait, cancel, &std::cerr);
-  if (!session.ok()) return Fail(session.status());
+  if (!session.ok()) return ReportFailure("run", session.status());
   DrillPoint("locked", cancel);
   const LabConfig& lab = (*session)->lab;
   const BoardConfig& board = *(*session)->board;
@@ -103,7 +99,7 @@ int Run(const RunArgs& args) {
       : args.out;
   std::error_code ec;
   std::filesystem::create_directories(run_dir, ec);
-  if (ec) return Fail(Status::LabFailure("cannot create run folder " + run_dir + ": " + ec.message()));
+  if (ec) return ReportFailure("run", Status::LabFailure("cannot create run folder " + run_dir + ": " + ec.message()));
   run_dir = std::filesystem::canonical(run_dir, ec).string();
   std::fprintf(stderr, "hilt: board %s, suite %s, run folder %s\n", board.name.c_str(), suite->name.c_str(),
                run_dir.c_str());
