@@ -24,7 +24,18 @@ max_rss_kb=${HILT_FLOOD_MAX_RSS_KB:-153600}
 
 tmp=$(mktemp -d /tmp/hilt-flood.XXXXXX)
 trap '[[ -n ${KEEP:-} ]] || rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fault=
+# On a failure, what the run itself said, so a CI log is enough to tell why.
+fail() {
+  echo "FAIL: $*" >&2
+  if [[ -n $fault ]]; then
+    echo "--- hilt's output:" >&2; tail -20 "$tmp/$fault.out" >&2 || true
+    echo "--- run.log:" >&2; tail -30 "$tmp/$fault/run.log" >&2 || true
+    echo "--- result.json reason: $(field "$fault" 'r["reason"]' 2>/dev/null)" >&2
+    echo "--- load: $(cat /proc/loadavg)" >&2
+  fi
+  exit 1
+}
 
 export HILT_STATE_DIR=$tmp/state
 export HILT_SIM_SPEEDUP=40
