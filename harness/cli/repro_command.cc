@@ -14,15 +14,11 @@
 #include "harness/cli/commands.h"
 #include "harness/core/exit_code.h"
 #include "harness/core/repro_stats.h"
+#include "harness/core/yaml_doc.h"
 #include "harness/core/suite_loader.h"
-#include "harness/devices/clock.h"
-#include "harness/runner/device_factory.h"
+#include "harness/runner/board_run.h"
 #include "harness/runner/history.h"
-#include "harness/runner/lab_services.h"
 #include "harness/runner/lab_session.h"
-#include "harness/runner/real_parts.h"
-#include "harness/runner/report_recorder.h"
-#include "harness/runner/run.h"
 #include "harness/runner/run_epilogue.h"
 #include "harness/runner/signals.h"
 
@@ -35,52 +31,45 @@ struct ReproArgs {
   std::string lab;
   std::string suite;
   std::string board;
+  std::string type;           // first free board of this type
+  std::string wait = "0s";
   std::string out;
   std::string db;
   std::string firmware;
   int runs = 20;
   bool keep_all = false;
   bool no_history = false;
+  bool keep_image = false;    // keep sd.img in the kept run folders
 };
 
 // One run of the series in `run_dir`; the verdict and exit code of hilt run.
-RunResult OneRun(const LabConfig& lab, const BoardConfig& board, const Suite& suite,
-                 const std::string& run_dir, std::atomic<bool>* cancel) {
+RunResult OneRun(const LabSession& session, const Suite& suite, const std::string& run_dir,
+                 const std::atomic<bool>* cancel) {
+  BoardRunOptions options;
+  options.run_dir = run_dir;
+  options.cancel = cancel;
+  options.recover_from = session.recover_from;
+  std::string step;
+  auto ran = RunSuiteOnBoard(session, suite, options, &step);
+  if (ran.ok()) return *ran;
   RunResult failed;
-  auto lab_error = [&](const Status& s, const char* step) {
-    failed.verdict.outcome = Outcome::kError;
-    failed.verdict.failed_stage = step;
-    failed.verdict.reason = s.message();
-    failed.exit_code = ExitCodeFor(s);
-    failed.stopped_at = step;
-    return failed;
-  };
-  SteadyClock clock;
-  auto power = MakePowerSwitch(board, lab.timeouts, &clock);
-  if (!power.ok()) return lab_error(power.status(), "power");
-  auto mux = MakeSdMux(board, lab.timeouts);
-  if (!mux.ok()) return lab_error(mux.status(), "mux");
-  auto recorder = ReportRecorder::Create(run_dir, suite.name, lab.limits.console_log);
-  if (!recorder.ok()) return lab_error(recorder.status(), "reports");
-  RealLabSteps steps(&lab, &board, &clock, run_dir);
-  LabServices services(board.services, run_dir + "/services.log");
-  RunRequest req;
-  req.lab = &lab;
-  req.board = &board;
-  req.suite = &suite;
-  req.run_dir = run_dir;
-  req.cancel = cancel;
-  RunDeps deps{&clock, power->get(), mux->get(), &steps, recorder->get(),
-               board.services.empty() ? nullptr : &services};
-  return ExecuteRun(req, deps);
+  failed.verdict.outcome = Outcome::kError;
+  failed.verdict.failed_stage = step;
+  failed.verdict.reason = ran.status().message();
+  failed.verdict.infra_errors.push_back(step + ": " + ran.status().message());
+  failed.exit_code = ExitCodeFor(ran.status());
+  failed.stopped_at = step;
+  return failed;
 }
 
 int Repro(const ReproArgs& args) {
+  auto wait = ParseDuration(args.wait);
+  if (!wait.ok()) return ReportFailure("repro", wait.status().Prefixed("--wait"));
   auto suite = LoadSuiteFile(args.suite);
   if (!suite.ok()) return ReportFailure("repro", suite.status());
   ScopedCancelOnSignals signals;
   std::atomic<bool>* cancel = CancelFlag();
-  auto session = OpenLabSession(args.lab, args.board, Nanos(0), cancel);
+  auto session = OpenLabSession(args.lab, BoardChoice{args.board, args.type}, *wait, cancel, &std::cerr);
   if (!session.ok()) return ReportFailure("repro", session.status());
   const LabConfig& lab = (*session)->lab;
   const BoardConfig& board = *(*session)->board;
@@ -100,14 +89,16 @@ int Repro(const ReproArgs& args) {
     const std::string run_dir = fmt::format("{}/run-{:03}", base, i);
     fs::create_directories(run_dir, ec);
     const int64_t started = static_cast<int64_t>(std::time(nullptr));
-    RunResult result = OneRun(lab, board, *suite, run_dir, cancel);
+    RunResult result = OneRun(**session, *suite, run_dir, cancel);
     EpilogueOptions epilogue;
     if (!args.no_history) epilogue.history_db = args.db.empty() ? DefaultHistoryPath(lab.state_dir) : args.db;
     epilogue.board = board.name;
     epilogue.suite = suite->name;
     epilogue.firmware = args.firmware;
     epilogue.started_at = started;
-    for (const std::string& w : FinishRunFolder(run_dir, result.verdict, epilogue).warnings) {
+    const EpilogueResult after = FinishRunFolder(run_dir, result.verdict, epilogue);
+    if (!args.keep_image) DropCardImage(run_dir);
+    for (const std::string& w : after.warnings) {
       std::fprintf(stderr, "hilt repro: warning: %s\n", w.c_str());
     }
     stats.Add(result.verdict);
@@ -145,13 +136,20 @@ void AddReproCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--suite", args->suite, "suite YAML")->required();
   cmd->add_option("--runs,-n", args->runs, "at most this many runs (default 20)")
       ->check(CLI::Range(1, 100000));
-  cmd->add_option("--board", args->board, "board of the lab (default: its only board)");
+  CLI::Option* board = cmd->add_option("--board", args->board, "board of the lab (default: its only board)");
+  cmd->add_option("--type", args->type,
+                  "the first free board of this type, tried in the lab config's order; the\n"
+                  "whole series runs on it")
+      ->excludes(board);
+  cmd->add_option("--wait", args->wait,
+                  "wait this long for a busy board (with --type: for any board of the type)");
   cmd->add_option("--out", args->out,
                   "folder of the run folders (default <state-dir>/repro/<board>-<suite>-<time>)");
   cmd->add_option("--db", args->db, "history database (default <state-dir>/history.sqlite)");
   cmd->add_flag("--no-history", args->no_history, "do not record the runs in the history");
   cmd->add_option("--firmware", args->firmware, "firmware revision to record (e.g. git describe)");
   cmd->add_flag("--keep-all", args->keep_all, "keep the passing runs' folders too");
+  cmd->add_flag("--keep-image", args->keep_image, "keep the card image sd.img in the kept run folders");
   cmd->callback([args, exit_code] { *exit_code = Repro(*args); });
 }
 

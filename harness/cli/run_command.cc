@@ -12,14 +12,9 @@
 #include "harness/core/yaml_doc.h"
 #include "harness/core/result_json.h"
 #include "harness/core/suite_loader.h"
-#include "harness/devices/clock.h"
-#include "harness/runner/build_lock.h"
-#include "harness/runner/device_factory.h"
+#include "harness/runner/board_run.h"
 #include "harness/runner/drill_point.h"
-#include "harness/runner/lab_services.h"
 #include "harness/runner/lab_session.h"
-#include "harness/runner/real_parts.h"
-#include "harness/runner/report_recorder.h"
 #include "harness/runner/run.h"
 #include "harness/runner/history.h"
 #include "harness/runner/run_epilogue.h"
@@ -42,21 +37,6 @@ struct RunArgs {
   bool bisect = false;        // exit 0 good, 1 bad, 125 build failed, 128 lab fault
   bool keep_image = false;    // keep sd.img in the run folder
 };
-
-// The card image is written to the board before the boot and needed by
-// nothing after it: replay and repro read the console, history the results,
-// and image.log names every part with its sha256. Though sparse (~1 MB on
-// disk), it is 4000 MiB to any tool that does not know holes: a CI artifact
-// upload, a plain cp, a zip. So a run folder does not keep it by default.
-void DropCardImage(const std::string& run_dir) {
-  const std::string image = run_dir + "/sd.img";
-  std::error_code ec;
-  if (!std::filesystem::remove(image, ec) || ec) return;
-  std::FILE* log = std::fopen((run_dir + "/image.log").c_str(), "a");
-  if (!log) return;
-  std::fprintf(log, "sd.img removed after the run (hilt run --keep-image keeps it)\n");
-  std::fclose(log);
-}
 
 // git bisect run: 0 good, 1-124 bad, 125 skip (this commit cannot be
 // tested: its build or image failed), >127 abort (the lab is broken; going
@@ -104,30 +84,16 @@ int Run(const RunArgs& args) {
   std::fprintf(stderr, "hilt: board %s, suite %s, run folder %s\n", board.name.c_str(), suite->name.c_str(),
                run_dir.c_str());
 
-  SteadyClock clock;
-  auto power = MakePowerSwitch(board, lab.timeouts, &clock);
-  if (!power.ok()) return FailInRunDir(power.status(), run_dir, suite->name, "power");
-  auto mux = MakeSdMux(board, lab.timeouts);
-  if (!mux.ok()) return FailInRunDir(mux.status(), run_dir, suite->name, "mux");
-  auto recorder = ReportRecorder::Create(run_dir, suite->name, lab.limits.console_log);
-  if (!recorder.ok()) return FailInRunDir(recorder.status(), run_dir, suite->name, "reports");
-  RealLabSteps real_steps(&lab, &board, &clock, run_dir);
-  // Runs of one lab share ${BUILD_DIR}: they build and image one at a time.
-  BuildLockedSteps steps(&real_steps, lab.state_dir + "/build.lock", &std::cerr);
-  LabServices services(board.services, run_dir + "/services.log");
-
-  RunRequest req;
-  req.lab = &lab;
-  req.board = &board;
-  req.suite = &*suite;
-  req.run_dir = run_dir;
-  req.cancel = cancel;
-  req.progress = &std::cerr;
-  req.recover_from = (*session)->recover_from;
-  RunDeps deps{&clock, power->get(), mux->get(), &steps, recorder->get(),
-               board.services.empty() ? nullptr : &services};
+  BoardRunOptions options;
+  options.run_dir = run_dir;
+  options.cancel = cancel;
+  options.progress = &std::cerr;
+  options.recover_from = (*session)->recover_from;
   const int64_t started = static_cast<int64_t>(std::time(nullptr));
-  RunResult result = ExecuteRun(req, deps);
+  std::string failed_step;
+  auto ran = RunSuiteOnBoard(**session, *suite, options, &failed_step);
+  if (!ran.ok()) return FailInRunDir(ran.status(), run_dir, suite->name, failed_step);
+  const RunResult& result = *ran;
   EpilogueOptions epilogue;
   if (!args.no_history) epilogue.history_db = args.db.empty() ? DefaultHistoryPath(lab.state_dir) : args.db;
   epilogue.policy = args.policy;

@@ -111,6 +111,17 @@ rc=$?
 rc=$?
 [ $rc -eq 0 ] && grep -q "waiting up to 30 s" "$TMP/run-wait.out" && grep -q "hilt: board sim-3," "$TMP/run-wait.out" ||
   { echo "FAIL: --type --wait: exit $rc, want a pass on sim-3 after waiting"; cat "$TMP/run-wait.out"; failures=$((failures + 1)); }
+# hilt repro takes --type too: with sim-1, sim-2 and sim-4 still held, the
+# series runs on sim-3; its kept folders drop sd.img as hilt run's do.
+"$HILT" repro --lab "$TMP/lab.yaml" --suite "$SUITE" --type bpi-r4 --runs 2 --keep-all --no-history \
+  --out "$TMP/repro-type" >"$TMP/repro-type.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q "hilt repro: board sim-3," "$TMP/repro-type.out" &&
+  grep -q 'flake rate: 0.0% (0 of 2)' "$TMP/repro-type.out" ||
+  { echo "FAIL: repro --type: exit $rc, want two passes on sim-3"; cat "$TMP/repro-type.out"; failures=$((failures + 1)); }
+[ -s "$TMP/repro-type/run-002/result.json" ] && [ ! -e "$TMP/repro-type/run-002/sd.img" ] &&
+  grep -q "sd.img removed after the run" "$TMP/repro-type/run-002/image.log" ||
+  { echo "FAIL: repro --keep-all kept no run folder, or kept sd.img"; failures=$((failures + 1)); }
 kill "${holders[@]}" 2>/dev/null; wait "${holders[@]}" 2>/dev/null
 # --board and --type exclude each other: bad usage.
 "$HILT" run --lab "$TMP/lab.yaml" --suite "$SUITE" --type bpi-r4 --board sim-1 >"$TMP/both.out" 2>&1
