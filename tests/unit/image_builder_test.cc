@@ -15,6 +15,7 @@ namespace hilt::image {
 namespace {
 
 using testing::Pattern;
+using testing::ReadRange;
 using testing::ScratchDir;
 
 constexpr char kSmallGpt[] = R"(layout: small
@@ -37,11 +38,6 @@ class ImageBuilderTest : public ::testing::Test {
     std::fill(fip_.begin() + 4096, fip_.begin() + 3 * 65536, 0);  // a zero run stays a hole
     testing::WriteBytes(dir_ / "bl2.img", bl2_);
     testing::WriteBytes(dir_ / "fip.bin", fip_);
-  }
-  std::vector<uint8_t> ReadRange(const std::string& path, uint64_t offset, size_t size) {
-    auto all = testing::ReadBytes(path);
-    return std::vector<uint8_t>(all.begin() + static_cast<long>(offset),
-                                all.begin() + static_cast<long>(offset + size));
   }
   bool NoLeftovers() {
     for (const auto& e : std::filesystem::directory_iterator(dir_.path())) {

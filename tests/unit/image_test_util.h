@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -55,9 +56,21 @@ inline bool HaveTool(const std::string& tool) {
   return RunCommand("command -v " + tool).exit_code == 0;
 }
 
-inline std::vector<uint8_t> ReadBytes(const std::string& path) {
+// `size` bytes at `offset` (fewer at the end of the file), in one read: a
+// byte-wise istreambuf_iterator copy of a 64 MiB image took seconds at -O0.
+inline std::vector<uint8_t> ReadRange(const std::string& path, uint64_t offset, size_t size) {
   std::ifstream in(path, std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+  in.seekg(static_cast<std::streamoff>(offset));
+  std::vector<uint8_t> bytes(size);
+  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size));
+  bytes.resize(in ? size : static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return bytes;
+}
+
+inline std::vector<uint8_t> ReadBytes(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return ec ? std::vector<uint8_t>() : ReadRange(path, 0, static_cast<size_t>(size));
 }
 
 inline void WriteBytes(const std::string& path, const std::vector<uint8_t>& bytes) {
