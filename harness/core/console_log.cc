@@ -1,13 +1,12 @@
 #include "harness/core/console_log.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <istream>
 #include <limits>
 #include <memory>
 #include <ostream>
-
-#include <fmt/format.h>
 
 #include "harness/core/byte_scan.h"
 #include "harness/core/utf8.h"
@@ -20,11 +19,6 @@ constexpr size_t kOutputBlock = 64 * 1024;
 constexpr size_t kReadBlock = 64 * 1024;
 constexpr char kHex[] = "0123456789ABCDEF";
 
-void AppendHexEscape(unsigned char c, std::string* out) {
-  char esc[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xF]};
-  out->append(esc, 4);
-}
-
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -34,15 +28,39 @@ int HexValue(char c) {
 
 }  // namespace
 
-std::string FormatLogTime(Nanos t) {
-  int64_t ns = t.count() < 0 ? 0 : t.count();
-  return fmt::format("[{:5}.{:06}] ", ns / 1000000000, (ns % 1000000000) / 1000);
+char* FormatLogTimeTo(Nanos t, char* out) {
+  const int64_t ns = t.count() < 0 ? 0 : t.count();
+  uint64_t seconds = static_cast<uint64_t>(ns / 1000000000);
+  uint64_t micros = static_cast<uint64_t>((ns % 1000000000) / 1000);
+  char digits[24];
+  size_t n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + seconds % 10);
+    seconds /= 10;
+  } while (seconds != 0);
+  *out++ = '[';
+  for (size_t pad = n; pad < 5; ++pad) *out++ = ' ';
+  while (n > 0) *out++ = digits[--n];
+  *out++ = '.';
+  for (int k = 5; k >= 0; --k) {
+    out[k] = static_cast<char>('0' + micros % 10);
+    micros /= 10;
+  }
+  out += 6;
+  *out++ = ']';
+  *out++ = ' ';
+  return out;
 }
 
-void EscapeConsoleBytes(std::string_view raw, std::string* out) {
+std::string FormatLogTime(Nanos t) {
+  char buf[kMaxLogTimeBytes];
+  return std::string(buf, FormatLogTimeTo(t, buf));
+}
+
+char* EscapeConsoleBytesTo(std::string_view raw, char* out) {
   const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
   const size_t n = raw.size();
-  size_t run_start = 0;  // bytes from here to i are written as they are
+  size_t run_start = 0;  // bytes from here to i are copied as they are
   size_t i = 0;
   for (;;) {
     // Most console text is plain ASCII: FindStopByte skips it in wide steps.
@@ -59,15 +77,29 @@ void EscapeConsoleBytes(std::string_view raw, std::string* out) {
         continue;
       }
     }
-    out->append(raw.data() + run_start, i - run_start);
+    std::memcpy(out, raw.data() + run_start, i - run_start);  // i < n: data is set
+    out += i - run_start;
     if (c == '\\') {
-      out->append("\\\\", 2);
+      *out++ = '\\';
+      *out++ = '\\';
     } else {
-      AppendHexEscape(c, out);
+      out[0] = '\\';
+      out[1] = 'x';
+      out[2] = kHex[c >> 4];
+      out[3] = kHex[c & 0xF];
+      out += 4;
     }
     run_start = ++i;
   }
-  out->append(raw.data() + run_start, n - run_start);
+  if (n > run_start) std::memcpy(out, raw.data() + run_start, n - run_start);
+  return out + (n - run_start);
+}
+
+void EscapeConsoleBytes(std::string_view raw, std::string* out) {
+  const size_t old = out->size();
+  out->resize(old + 4 * raw.size());
+  char* end = EscapeConsoleBytesTo(raw, out->data() + old);
+  out->resize(static_cast<size_t>(end - out->data()));
 }
 
 ConsoleLogWriter::ConsoleLogWriter(std::ostream* out, size_t line_cap)
@@ -109,20 +141,30 @@ void ConsoleLogWriter::Append(std::string_view bytes, Nanos t) {
 
 void ConsoleLogWriter::EmitLine(std::string_view raw, Nanos t, bool ended_by_lf) {
   if (t != prefix_t_) {
-    prefix_ = FormatLogTime(t);
+    prefix_size_ = static_cast<size_t>(FormatLogTimeTo(t, prefix_) - prefix_);
     prefix_t_ = t;
   }
-  buffer_ += prefix_;
-  EscapeConsoleBytes(raw, &buffer_);
-  if (!ended_by_lf) buffer_ += '\\';
-  buffer_ += '\n';
+  const size_t most = prefix_size_ + 4 * raw.size() + 2;  // + marker, LF
+  if (capacity_ - used_ < most) {
+    WriteOut();
+    if (capacity_ < most) {
+      capacity_ = std::max(kOutputBlock + most, 2 * kOutputBlock);
+      buffer_ = std::make_unique_for_overwrite<char[]>(capacity_);
+    }
+  }
+  char* out = buffer_.get() + used_;
+  std::memcpy(out, prefix_, prefix_size_);
+  out = EscapeConsoleBytesTo(raw, out + prefix_size_);
+  if (!ended_by_lf) *out++ = '\\';
+  *out++ = '\n';
+  used_ = static_cast<size_t>(out - buffer_.get());
   ++lines_written_;
-  if (buffer_.size() >= kOutputBlock) WriteOut();
+  if (used_ >= kOutputBlock) WriteOut();
 }
 
 void ConsoleLogWriter::WriteOut() {
-  out_->write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-  buffer_.clear();
+  if (used_ > 0) out_->write(buffer_.get(), static_cast<std::streamsize>(used_));
+  used_ = 0;
 }
 
 Status ConsoleLogWriter::Flush() {
