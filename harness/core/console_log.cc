@@ -57,18 +57,25 @@ std::string FormatLogTime(Nanos t) {
   return std::string(buf, FormatLogTimeTo(t, buf));
 }
 
-char* EscapeConsoleBytesTo(std::string_view raw, char* out) {
-  const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
-  const size_t n = raw.size();
+namespace {
+
+// Escapes p[0, n) at `out` and returns the end of what was written. With
+// kToLineEnd it stops at the first LF, or at a CR just before an LF, and
+// sets *stop to where (n if there is none): console.log's writer escapes a
+// line as it looks for its end, in one scan. A UTF-8 sequence never holds
+// an LF or CR byte, so it is judged the same as within the line alone.
+template <bool kToLineEnd>
+char* EscapeSpan(const char* raw, size_t n, char* out, size_t* stop) {
+  const auto* p = reinterpret_cast<const unsigned char*>(raw);
   size_t run_start = 0;  // bytes from here to i are copied as they are
   size_t i = 0;
   for (;;) {
     // Most console text is plain ASCII: FindStopByte skips it in wide steps.
-    i = FindStopByte(raw.data(), i, n, StopBytes::kEscape);
+    i = FindStopByte(raw, i, n, StopBytes::kEscape);
     if (i >= n) break;
     const unsigned char c = p[i];
     if (c >= 0x80) {
-      const size_t len = Utf8SequenceLength(raw.substr(i));
+      const size_t len = Utf8SequenceLength(std::string_view(raw + i, n - i));
       // C1 controls (U+0080..U+009F, C2 80..C2 9F) are valid UTF-8 but some
       // terminals act on them; escape them like C0 controls.
       const bool c1 = len == 2 && c == 0xC2 && p[i + 1] < 0xA0;
@@ -77,8 +84,12 @@ char* EscapeConsoleBytesTo(std::string_view raw, char* out) {
         continue;
       }
     }
-    std::memcpy(out, raw.data() + run_start, i - run_start);  // i < n: data is set
+    std::memcpy(out, raw + run_start, i - run_start);  // i < n: raw is set
     out += i - run_start;
+    if (kToLineEnd && (c == '\n' || (c == '\r' && i + 1 < n && p[i + 1] == '\n'))) {
+      *stop = i;
+      return out;
+    }
     if (c == '\\') {
       *out++ = '\\';
       *out++ = '\\';
@@ -91,8 +102,16 @@ char* EscapeConsoleBytesTo(std::string_view raw, char* out) {
     }
     run_start = ++i;
   }
-  if (n > run_start) std::memcpy(out, raw.data() + run_start, n - run_start);
+  if (n > run_start) std::memcpy(out, raw + run_start, n - run_start);
+  *stop = n;
   return out + (n - run_start);
+}
+
+}  // namespace
+
+char* EscapeConsoleBytesTo(std::string_view raw, char* out) {
+  size_t stop = 0;
+  return EscapeSpan<false>(raw.data(), raw.size(), out, &stop);
 }
 
 void EscapeConsoleBytes(std::string_view raw, std::string* out) {
@@ -107,30 +126,35 @@ ConsoleLogWriter::ConsoleLogWriter(std::ostream* out, size_t line_cap)
 
 void ConsoleLogWriter::Append(std::string_view bytes, Nanos t) {
   while (!bytes.empty()) {
-    if (partial_.empty()) partial_t_ = t;
+    if (partial_.empty()) {
+      partial_t_ = t;
+      // Fast path: the whole line is in this chunk, escaped from it.
+      const size_t line = EmitWholeLine(bytes, t);
+      if (line > 0) {
+        bytes.remove_prefix(line);
+        continue;
+      }
+    }
     const size_t room = line_cap_ - partial_.size();
     // The LF itself does not count toward the cap: look one byte further.
     const size_t scan = std::min(bytes.size(), room + 1);
     const void* lf = std::memchr(bytes.data(), '\n', scan);
     if (lf != nullptr) {
+      // Only after a partial line: a whole one went out above.
       size_t len = static_cast<const char*>(lf) - bytes.data();
-      if (partial_.empty()) {
-        // Fast path: the whole line is in this chunk, no copy.
-        std::string_view line = bytes.substr(0, len);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        EmitLine(line, partial_t_, true);
-      } else {
-        partial_.append(bytes.data(), len);
-        if (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
-        EmitLine(partial_, partial_t_, true);
-        partial_.clear();
-      }
+      partial_.append(bytes.data(), len);
+      if (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
+      EmitLine(partial_, partial_t_, true);
+      partial_.clear();
       bytes.remove_prefix(len + 1);
     } else if (bytes.size() <= room) {
       partial_.append(bytes);
       return;
+    } else if (partial_.empty()) {
+      // Over the cap and the next byte is not an LF: cut here, no copy.
+      EmitLine(bytes.substr(0, room), partial_t_, false);
+      bytes.remove_prefix(room);
     } else {
-      // Over the cap and the next byte is not an LF: cut here.
       partial_.append(bytes.data(), room);
       EmitLine(partial_, partial_t_, false);
       partial_.clear();
@@ -139,12 +163,12 @@ void ConsoleLogWriter::Append(std::string_view bytes, Nanos t) {
   }
 }
 
-void ConsoleLogWriter::EmitLine(std::string_view raw, Nanos t, bool ended_by_lf) {
+char* ConsoleLogWriter::StartLine(size_t raw_size, Nanos t) {
   if (t != prefix_t_) {
     prefix_size_ = static_cast<size_t>(FormatLogTimeTo(t, prefix_) - prefix_);
     prefix_t_ = t;
   }
-  const size_t most = prefix_size_ + 4 * raw.size() + 2;  // + marker, LF
+  const size_t most = prefix_size_ + 4 * raw_size + 2;  // + marker, LF
   if (capacity_ - used_ < most) {
     WriteOut();
     if (capacity_ < most) {
@@ -154,7 +178,26 @@ void ConsoleLogWriter::EmitLine(std::string_view raw, Nanos t, bool ended_by_lf)
   }
   char* out = buffer_.get() + used_;
   std::memcpy(out, prefix_, prefix_size_);
-  out = EscapeConsoleBytesTo(raw, out + prefix_size_);
+  return out + prefix_size_;
+}
+
+size_t ConsoleLogWriter::EmitWholeLine(std::string_view bytes, Nanos t) {
+  // As Append's search: the LF may be one byte past the cap.
+  const size_t scan = std::min(bytes.size(), line_cap_ + 1);
+  char* out = StartLine(scan, t);
+  size_t stop = 0;
+  out = EscapeSpan<true>(bytes.data(), scan, out, &stop);
+  if (stop == scan) return 0;  // no line end: nothing is kept of what was written
+  *out++ = '\n';
+  used_ = static_cast<size_t>(out - buffer_.get());
+  ++lines_written_;
+  if (used_ >= kOutputBlock) WriteOut();
+  return stop + (bytes[stop] == '\r' ? 2 : 1);
+}
+
+void ConsoleLogWriter::EmitLine(std::string_view raw, Nanos t, bool ended_by_lf) {
+  char* out = StartLine(raw.size(), t);
+  out = EscapeConsoleBytesTo(raw, out);
   if (!ended_by_lf) *out++ = '\\';
   *out++ = '\n';
   used_ = static_cast<size_t>(out - buffer_.get());

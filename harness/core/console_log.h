@@ -71,6 +71,13 @@ class ConsoleLogWriter {
 
  private:
   void EmitLine(std::string_view raw, Nanos t, bool ended_by_lf);
+  // The common case: a whole line at the start of `bytes`, escaped as its
+  // end is looked for. Returns the bytes it took, LF included, or 0 (no LF
+  // within the cap: nothing written).
+  size_t EmitWholeLine(std::string_view bytes, Nanos t);
+  // Makes room for a line of raw_size bytes and writes its time prefix;
+  // returns where the content goes.
+  char* StartLine(size_t raw_size, Nanos t);
   void WriteOut();
 
   std::ostream* out_;
