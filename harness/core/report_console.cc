@@ -72,7 +72,36 @@ void ConsoleExcerptBuilder::EndChunk(bool partial_open) {
   if (!partial_open) line_open_ = false;
   // Dropping lines from the front until the tail fits keeps the same lines
   // as dropping after each line would: the longest suffix that fits.
-  while (tail_used_ > limits_.tail_bytes && tail_front_ < tail_.size()) DropFromTail();
+  if (tail_used_ <= limits_.tail_bytes) return;
+  ClassifyHead();
+  bool can_mark = CanMark();
+  while (tail_used_ > limits_.tail_bytes && tail_front_ < tail_.size()) {
+    const TailLine& old = tail_[tail_front_++];
+    tail_used_ -= old.size + 1;
+    if (!can_mark) {
+      ++out_.omitted_lines;  // the common case: nothing is looked for any more
+      continue;
+    }
+    int stage = -1;
+    bool failure = false;
+    Classify(TailText(old), &stage, &failure);
+    if ((stage >= 0 || failure) && out_.pinned.size() < kMaxPinned) {
+      out_.pinned.push_back(TailExcerptLine(old, stage, failure));
+    } else {
+      ++out_.omitted_lines;
+    }
+    can_mark = CanMark();
+  }
+  CompactTail();
+}
+
+bool ConsoleExcerptBuilder::CanMark() const {
+  const Verdict& v = *verdict_;
+  if (final_ && v.outcome != Outcome::kPass && !v.reason.empty()) return true;
+  // Classify's stage search: once final, stages without a line are skipped.
+  size_t k = next_stage_;
+  while (final_ && k < v.stages.size() && v.stages[k].line.empty()) ++k;
+  return k < v.stages.size() && !v.stages[k].line.empty();
 }
 
 bool ConsoleExcerptBuilder::QuotedInReason(std::string_view text) const {
@@ -149,21 +178,11 @@ ExcerptLine ConsoleExcerptBuilder::TailExcerptLine(const TailLine& line, int sta
   return out;
 }
 
-void ConsoleExcerptBuilder::DropFromTail() {
-  ClassifyHead();
-  const TailLine& old = tail_[tail_front_++];
-  int stage = -1;
-  bool failure = false;
-  Classify(TailText(old), &stage, &failure);
-  tail_used_ -= old.size + 1;
-  if ((stage >= 0 || failure) && out_.pinned.size() < kMaxPinned) {
-    out_.pinned.push_back(TailExcerptLine(old, stage, failure));
-  } else {
-    ++out_.omitted_lines;
-  }
-  // Compact once the dropped half is larger than what is kept: each byte is
-  // moved at most about once, and memory stays about twice the tail.
-  const uint64_t dropped_text = old.offset + old.size - text_base_;
+void ConsoleExcerptBuilder::CompactTail() {
+  // Once the dropped part is the larger half: each byte and record is moved
+  // at most about once, and memory stays about twice the tail.
+  const uint64_t dropped_text =
+      tail_front_ < tail_.size() ? tail_[tail_front_].offset - text_base_ : tail_text_.size();
   if (dropped_text > tail_text_.size() / 2 && dropped_text >= 4096) {
     tail_text_.erase(0, dropped_text);
     text_base_ += dropped_text;

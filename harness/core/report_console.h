@@ -98,7 +98,10 @@ class ConsoleExcerptBuilder : public LineSink {
   void Classify(ExcerptLine* line) { Classify(line->text, &line->stage, &line->failure); }
   bool QuotedInReason(std::string_view text) const;
   void ClassifyHead();
-  void DropFromTail();
+  // Whether Classify may mark a line as things stand: when not, lines leave
+  // the tail unread (in a long log, once every stage is matched).
+  bool CanMark() const;
+  void CompactTail();
   std::string_view TailText(const TailLine& line) const;
   ExcerptLine TailExcerptLine(const TailLine& line, int stage, bool failure) const;
 
