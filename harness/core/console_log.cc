@@ -59,6 +59,33 @@ std::string FormatLogTime(Nanos t) {
 
 namespace {
 
+// FindStopByte that also copies what it skips: byte k >= run_start goes to
+// out + (k - run_start). With SSE2 each 16 bytes are stored as they are tested; those
+// stored past a stop byte are overwritten by what is written next, and stay
+// within the 4 bytes a byte the output has room for. *copied: bytes before
+// it are in place; the caller copies the rest of the run.
+inline size_t ScanCopying(const char* raw, size_t i, size_t n, char* out, size_t run_start,
+                          size_t* copied) {
+  if (*copied < i) {
+    std::memcpy(out + (*copied - run_start), raw + *copied, i - *copied);  // a UTF-8 sequence
+    *copied = i;
+  }
+#if defined(__SSE2__)
+  for (; i + 16 <= n; i += 16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + (i - run_start)),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(raw + i)));
+    const unsigned mask = StopMask16(raw + i, StopBytes::kEscape);
+    if (mask != 0) {
+      i += static_cast<size_t>(__builtin_ctz(mask));
+      *copied = i;
+      return i;
+    }
+  }
+  *copied = i;
+#endif
+  return FindStopByte(raw, i, n, StopBytes::kEscape);
+}
+
 // Escapes p[0, n) at `out` and returns the end of what was written. With
 // kToLineEnd it stops at the first LF, or at a CR just before an LF, and
 // sets *stop to where (n if there is none): console.log's writer escapes a
@@ -68,10 +95,11 @@ template <bool kToLineEnd>
 char* EscapeSpan(const char* raw, size_t n, char* out, size_t* stop) {
   const auto* p = reinterpret_cast<const unsigned char*>(raw);
   size_t run_start = 0;  // bytes from here to i are copied as they are
+  size_t copied = 0;     // bytes before this one are copied already
   size_t i = 0;
   for (;;) {
-    // Most console text is plain ASCII: FindStopByte skips it in wide steps.
-    i = FindStopByte(raw, i, n, StopBytes::kEscape);
+    // Most console text is plain ASCII, skipped (and copied) in wide steps.
+    i = ScanCopying(raw, i, n, out, run_start, &copied);
     if (i >= n) break;
     const unsigned char c = p[i];
     if (c >= 0x80) {
@@ -84,7 +112,7 @@ char* EscapeSpan(const char* raw, size_t n, char* out, size_t* stop) {
         continue;
       }
     }
-    std::memcpy(out, raw + run_start, i - run_start);  // i < n: raw is set
+    if (i > copied) std::memcpy(out + (copied - run_start), raw + copied, i - copied);
     out += i - run_start;
     if (kToLineEnd && (c == '\n' || (c == '\r' && i + 1 < n && p[i + 1] == '\n'))) {
       *stop = i;
@@ -100,9 +128,9 @@ char* EscapeSpan(const char* raw, size_t n, char* out, size_t* stop) {
       out[3] = kHex[c & 0xF];
       out += 4;
     }
-    run_start = ++i;
+    run_start = copied = ++i;
   }
-  if (n > run_start) std::memcpy(out, raw + run_start, n - run_start);
+  if (n > copied) std::memcpy(out + (copied - run_start), raw + copied, n - copied);
   *stop = n;
   return out + (n - run_start);
 }
@@ -168,7 +196,8 @@ char* ConsoleLogWriter::StartLine(size_t raw_size, Nanos t) {
     prefix_size_ = static_cast<size_t>(FormatLogTimeTo(t, prefix_) - prefix_);
     prefix_t_ = t;
   }
-  const size_t most = prefix_size_ + 4 * raw_size + 2;  // + marker, LF
+  // The prefix is copied whole (a fixed size is two moves, not a call).
+  const size_t most = kMaxLogTimeBytes + 4 * raw_size + 2;  // + marker, LF
   if (capacity_ - used_ < most) {
     WriteOut();
     if (capacity_ < most) {
@@ -177,7 +206,7 @@ char* ConsoleLogWriter::StartLine(size_t raw_size, Nanos t) {
     }
   }
   char* out = buffer_.get() + used_;
-  std::memcpy(out, prefix_, prefix_size_);
+  std::memcpy(out, prefix_, kMaxLogTimeBytes);
   return out + prefix_size_;
 }
 

@@ -90,7 +90,7 @@ class ConsoleLogWriter {
   size_t used_ = 0;
   size_t capacity_ = 0;
   Nanos prefix_t_{-1};    // cache of the last formatted time prefix
-  char prefix_[kMaxLogTimeBytes];
+  char prefix_[kMaxLogTimeBytes] = {};
   size_t prefix_size_ = 0;
   uint64_t lines_written_ = 0;
 };

@@ -156,6 +156,33 @@ TEST(ConsoleLogTest, ChunkedInputWritesTheSameFileAsWholeInput) {
   }
 }
 
+// The writer escapes a line as it looks for its end: each file line is the
+// prefix and the definition's escape of the line (a CR before the LF gone).
+TEST(ConsoleLogTest, WrittenLinesEqualTheDefinitionOnRandomBytes) {
+  std::mt19937 rng(3);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> lines;
+    std::string all;
+    for (int k = 0; k < 50; ++k) {
+      std::string line(rng() % 90, '\0');
+      for (auto& b : line) {
+        const unsigned r = rng() % 8;
+        b = r < 4 ? static_cast<char>(0x20 + rng() % 0x5F)
+            : r < 6 ? static_cast<char>(0x80 + rng() % 0x80) : static_cast<char>(rng());
+        if (b == '\n') b = 'n';
+      }
+      const bool crlf = rng() % 2 != 0;
+      all += line + (crlf ? "\r\n" : "\n");
+      // The CR just before the LF is dropped, whether written here or random.
+      if (!crlf && !line.empty() && line.back() == '\r') line.pop_back();
+      lines.push_back(line);
+    }
+    std::string want;
+    for (const std::string& line : lines) want += "[    1.000000] " + EscapeSlowly(line) + "\n";
+    EXPECT_EQ(Write({{all, seconds(1)}}), want) << "round " << round;
+  }
+}
+
 TEST(ConsoleLogTest, PartialLineAtFinishIsMarked) {
   std::string log = Write({{"Hit any key\nBPI-R4> ", seconds(2)}});
   EXPECT_EQ(log, "[    2.000000] Hit any key\n[    2.000000] BPI-R4> \\\n");
