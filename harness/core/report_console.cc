@@ -179,15 +179,15 @@ ExcerptLine ConsoleExcerptBuilder::TailExcerptLine(const TailLine& line, int sta
 }
 
 void ConsoleExcerptBuilder::CompactTail() {
-  // Once the dropped part is the larger half: each byte and record is moved
-  // at most about once, and memory stays about twice the tail.
+  // Once three quarters are dropped: each byte and record is moved a third
+  // of a time on average, and memory stays within four tails.
   const uint64_t dropped_text =
       tail_front_ < tail_.size() ? tail_[tail_front_].offset - text_base_ : tail_text_.size();
-  if (dropped_text > tail_text_.size() / 2 && dropped_text >= 4096) {
+  if (dropped_text >= 3 * (tail_text_.size() - dropped_text) && dropped_text >= 4096) {
     tail_text_.erase(0, dropped_text);
     text_base_ += dropped_text;
   }
-  if (tail_front_ > tail_.size() / 2 && tail_front_ >= 256) {
+  if (tail_front_ >= 3 * (tail_.size() - tail_front_) && tail_front_ >= 256) {
     tail_.erase(tail_.begin(), tail_.begin() + static_cast<std::ptrdiff_t>(tail_front_));
     tail_front_ = 0;
   }

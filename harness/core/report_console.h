@@ -119,7 +119,7 @@ class ConsoleExcerptBuilder : public LineSink {
   bool head_full_ = false;
   // The tail as one buffer of texts and a queue of records: a long log is
   // mostly lines that pass through it, so a line costs one copy of its
-  // bytes, no allocation. Both are compacted once half of them is dropped.
+  // bytes, no allocation. Both are compacted once most of them is dropped.
   std::vector<TailLine> tail_;
   size_t tail_front_ = 0;            // first record still in the tail
   std::string tail_text_;
