@@ -129,17 +129,21 @@ bool BootChecker::GlobalMayMatch(std::string_view text, bool block) const {
 }
 
 void BootChecker::Feed(std::string_view bytes, Nanos t, std::vector<Action>* actions) {
-  if (done_) return;
-  actions_ = actions;
-  JudgeTime(t);  // deadlines that passed before these bytes arrived
   if (!done_) {
-    now_ = t;
-    splitter_.Feed(bytes, this);
-    FlushBlock();  // the complete lines first, then the partial one
-    if (!splitter_.partial().empty()) {
-      partial_t_ = t;
-      ProbePartial(t, /*bounded=*/true);
-    }
+    actions_ = actions;
+    JudgeTime(t);  // deadlines that passed before these bytes arrived
+  }
+  if (done_) {
+    if (tap_ != nullptr) splitter_.Feed(bytes, this);  // lines for the tap only
+    actions_ = nullptr;
+    return;
+  }
+  now_ = t;
+  splitter_.Feed(bytes, this);
+  FlushBlock();  // the complete lines first, then the partial one
+  if (!splitter_.partial().empty()) {
+    partial_t_ = t;
+    ProbePartial(t, /*bounded=*/true);
   }
   actions_ = nullptr;
 }
@@ -153,7 +157,10 @@ void BootChecker::Tick(Nanos now, std::vector<Action>* actions) {
 }
 
 void BootChecker::Finish(Nanos now) {
-  if (done_) return;
+  if (done_) {
+    if (tap_ != nullptr) splitter_.Finish(this);
+    return;
+  }
   actions_ = nullptr;  // nothing can be typed any more
   now_ = partial_t_;
   splitter_.Finish(this);  // the partial line is the last line
@@ -162,7 +169,8 @@ void BootChecker::Finish(Nanos now) {
   if (!done_) EndOfLog(now);
 }
 
-void BootChecker::OnLine(std::string_view line, bool /*truncated*/) {
+void BootChecker::OnLine(std::string_view line, bool truncated) {
+  if (tap_ != nullptr) tap_->OnLine(line, truncated);
   if (done_) return;
   if (!block_safe_ || phase_ != Phase::kStages) {
     MatchLine(line, splitter_.lines());

@@ -60,6 +60,13 @@ class BootChecker : private LineSink {
   // End of input: the partial line counts as a line; what is left unmatched fails.
   void Finish(Nanos now);
 
+  // Every line the checker's splitter completes is handed on to `tap` too,
+  // also after done() (Feed and Finish keep splitting), so a report built
+  // beside the checker needs no splitter of its own. `tap` outlives Feed.
+  void set_line_tap(LineSink* tap) { tap_ = tap; }
+  // Whether a partial line is held (the tap's next line began before).
+  bool partial_open() const { return !splitter_.partial().empty(); }
+
   bool done() const { return done_; }
   const Verdict& verdict() const { return verdict_; }
 
@@ -107,6 +114,7 @@ class BootChecker : private LineSink {
 
   Phase phase_ = Phase::kStages;
   bool done_ = false;
+  LineSink* tap_ = nullptr;
   std::vector<Action>* actions_ = nullptr;  // valid during Feed/Tick
   Nanos now_{0};                            // arrival time of the bytes being split
   Nanos partial_t_{0};                      // arrival time of the partial line's last bytes

@@ -1,13 +1,12 @@
 #include "harness/core/console_log.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <istream>
 #include <limits>
 #include <memory>
 #include <ostream>
-
-#include <fmt/format.h>
 
 #include "harness/core/byte_scan.h"
 #include "harness/core/utf8.h"
@@ -20,11 +19,6 @@ constexpr size_t kOutputBlock = 64 * 1024;
 constexpr size_t kReadBlock = 64 * 1024;
 constexpr char kHex[] = "0123456789ABCDEF";
 
-void AppendHexEscape(unsigned char c, std::string* out) {
-  char esc[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xF]};
-  out->append(esc, 4);
-}
-
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -34,23 +28,82 @@ int HexValue(char c) {
 
 }  // namespace
 
-std::string FormatLogTime(Nanos t) {
-  int64_t ns = t.count() < 0 ? 0 : t.count();
-  return fmt::format("[{:5}.{:06}] ", ns / 1000000000, (ns % 1000000000) / 1000);
+char* FormatLogTimeTo(Nanos t, char* out) {
+  const int64_t ns = t.count() < 0 ? 0 : t.count();
+  uint64_t seconds = static_cast<uint64_t>(ns / 1000000000);
+  uint64_t micros = static_cast<uint64_t>((ns % 1000000000) / 1000);
+  char digits[24];
+  size_t n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + seconds % 10);
+    seconds /= 10;
+  } while (seconds != 0);
+  *out++ = '[';
+  for (size_t pad = n; pad < 5; ++pad) *out++ = ' ';
+  while (n > 0) *out++ = digits[--n];
+  *out++ = '.';
+  for (int k = 5; k >= 0; --k) {
+    out[k] = static_cast<char>('0' + micros % 10);
+    micros /= 10;
+  }
+  out += 6;
+  *out++ = ']';
+  *out++ = ' ';
+  return out;
 }
 
-void EscapeConsoleBytes(std::string_view raw, std::string* out) {
-  const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
-  const size_t n = raw.size();
-  size_t run_start = 0;  // bytes from here to i are written as they are
+std::string FormatLogTime(Nanos t) {
+  char buf[kMaxLogTimeBytes];
+  return std::string(buf, FormatLogTimeTo(t, buf));
+}
+
+namespace {
+
+// FindStopByte that also copies what it skips: byte k >= run_start goes to
+// out + (k - run_start). With SSE2 each 16 bytes are stored as they are tested; those
+// stored past a stop byte are overwritten by what is written next, and stay
+// within the 4 bytes a byte the output has room for. *copied: bytes before
+// it are in place; the caller copies the rest of the run.
+inline size_t ScanCopying(const char* raw, size_t i, size_t n, char* out, size_t run_start,
+                          size_t* copied) {
+  if (*copied < i) {
+    std::memcpy(out + (*copied - run_start), raw + *copied, i - *copied);  // a UTF-8 sequence
+    *copied = i;
+  }
+#if defined(__SSE2__)
+  for (; i + 16 <= n; i += 16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + (i - run_start)),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(raw + i)));
+    const unsigned mask = StopMask16(raw + i, StopBytes::kEscape);
+    if (mask != 0) {
+      i += static_cast<size_t>(__builtin_ctz(mask));
+      *copied = i;
+      return i;
+    }
+  }
+  *copied = i;
+#endif
+  return FindStopByte(raw, i, n, StopBytes::kEscape);
+}
+
+// Escapes p[0, n) at `out` and returns the end of what was written. With
+// kToLineEnd it stops at the first LF, or at a CR just before an LF, and
+// sets *stop to where (n if there is none): console.log's writer escapes a
+// line as it looks for its end, in one scan. A UTF-8 sequence never holds
+// an LF or CR byte, so it is judged the same as within the line alone.
+template <bool kToLineEnd>
+char* EscapeSpan(const char* raw, size_t n, char* out, size_t* stop) {
+  const auto* p = reinterpret_cast<const unsigned char*>(raw);
+  size_t run_start = 0;  // bytes from here to i are copied as they are
+  size_t copied = 0;     // bytes before this one are copied already
   size_t i = 0;
   for (;;) {
-    // Most console text is plain ASCII: FindStopByte skips it in wide steps.
-    i = FindStopByte(raw.data(), i, n, StopBytes::kEscape);
+    // Most console text is plain ASCII, skipped (and copied) in wide steps.
+    i = ScanCopying(raw, i, n, out, run_start, &copied);
     if (i >= n) break;
     const unsigned char c = p[i];
     if (c >= 0x80) {
-      const size_t len = Utf8SequenceLength(raw.substr(i));
+      const size_t len = Utf8SequenceLength(std::string_view(raw + i, n - i));
       // C1 controls (U+0080..U+009F, C2 80..C2 9F) are valid UTF-8 but some
       // terminals act on them; escape them like C0 controls.
       const bool c1 = len == 2 && c == 0xC2 && p[i + 1] < 0xA0;
@@ -59,15 +112,41 @@ void EscapeConsoleBytes(std::string_view raw, std::string* out) {
         continue;
       }
     }
-    out->append(raw.data() + run_start, i - run_start);
-    if (c == '\\') {
-      out->append("\\\\", 2);
-    } else {
-      AppendHexEscape(c, out);
+    if (i > copied) std::memcpy(out + (copied - run_start), raw + copied, i - copied);
+    out += i - run_start;
+    if (kToLineEnd && (c == '\n' || (c == '\r' && i + 1 < n && p[i + 1] == '\n'))) {
+      *stop = i;
+      return out;
     }
-    run_start = ++i;
+    if (c == '\\') {
+      *out++ = '\\';
+      *out++ = '\\';
+    } else {
+      out[0] = '\\';
+      out[1] = 'x';
+      out[2] = kHex[c >> 4];
+      out[3] = kHex[c & 0xF];
+      out += 4;
+    }
+    run_start = copied = ++i;
   }
-  out->append(raw.data() + run_start, n - run_start);
+  if (n > copied) std::memcpy(out + (copied - run_start), raw + copied, n - copied);
+  *stop = n;
+  return out + (n - run_start);
+}
+
+}  // namespace
+
+char* EscapeConsoleBytesTo(std::string_view raw, char* out) {
+  size_t stop = 0;
+  return EscapeSpan<false>(raw.data(), raw.size(), out, &stop);
+}
+
+void EscapeConsoleBytes(std::string_view raw, std::string* out) {
+  const size_t old = out->size();
+  out->resize(old + 4 * raw.size());
+  char* end = EscapeConsoleBytesTo(raw, out->data() + old);
+  out->resize(static_cast<size_t>(end - out->data()));
 }
 
 ConsoleLogWriter::ConsoleLogWriter(std::ostream* out, size_t line_cap)
@@ -75,30 +154,35 @@ ConsoleLogWriter::ConsoleLogWriter(std::ostream* out, size_t line_cap)
 
 void ConsoleLogWriter::Append(std::string_view bytes, Nanos t) {
   while (!bytes.empty()) {
-    if (partial_.empty()) partial_t_ = t;
+    if (partial_.empty()) {
+      partial_t_ = t;
+      // Fast path: the whole line is in this chunk, escaped from it.
+      const size_t line = EmitWholeLine(bytes, t);
+      if (line > 0) {
+        bytes.remove_prefix(line);
+        continue;
+      }
+    }
     const size_t room = line_cap_ - partial_.size();
     // The LF itself does not count toward the cap: look one byte further.
     const size_t scan = std::min(bytes.size(), room + 1);
     const void* lf = std::memchr(bytes.data(), '\n', scan);
     if (lf != nullptr) {
+      // Only after a partial line: a whole one went out above.
       size_t len = static_cast<const char*>(lf) - bytes.data();
-      if (partial_.empty()) {
-        // Fast path: the whole line is in this chunk, no copy.
-        std::string_view line = bytes.substr(0, len);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        EmitLine(line, partial_t_, true);
-      } else {
-        partial_.append(bytes.data(), len);
-        if (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
-        EmitLine(partial_, partial_t_, true);
-        partial_.clear();
-      }
+      partial_.append(bytes.data(), len);
+      if (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
+      EmitLine(partial_, partial_t_, true);
+      partial_.clear();
       bytes.remove_prefix(len + 1);
     } else if (bytes.size() <= room) {
       partial_.append(bytes);
       return;
+    } else if (partial_.empty()) {
+      // Over the cap and the next byte is not an LF: cut here, no copy.
+      EmitLine(bytes.substr(0, room), partial_t_, false);
+      bytes.remove_prefix(room);
     } else {
-      // Over the cap and the next byte is not an LF: cut here.
       partial_.append(bytes.data(), room);
       EmitLine(partial_, partial_t_, false);
       partial_.clear();
@@ -107,22 +191,52 @@ void ConsoleLogWriter::Append(std::string_view bytes, Nanos t) {
   }
 }
 
-void ConsoleLogWriter::EmitLine(std::string_view raw, Nanos t, bool ended_by_lf) {
+char* ConsoleLogWriter::StartLine(size_t raw_size, Nanos t) {
   if (t != prefix_t_) {
-    prefix_ = FormatLogTime(t);
+    prefix_size_ = static_cast<size_t>(FormatLogTimeTo(t, prefix_) - prefix_);
     prefix_t_ = t;
   }
-  buffer_ += prefix_;
-  EscapeConsoleBytes(raw, &buffer_);
-  if (!ended_by_lf) buffer_ += '\\';
-  buffer_ += '\n';
+  // The prefix is copied whole (a fixed size is two moves, not a call).
+  const size_t most = kMaxLogTimeBytes + 4 * raw_size + 2;  // + marker, LF
+  if (capacity_ - used_ < most) {
+    WriteOut();
+    if (capacity_ < most) {
+      capacity_ = std::max(kOutputBlock + most, 2 * kOutputBlock);
+      buffer_ = std::make_unique_for_overwrite<char[]>(capacity_);
+    }
+  }
+  char* out = buffer_.get() + used_;
+  std::memcpy(out, prefix_, kMaxLogTimeBytes);
+  return out + prefix_size_;
+}
+
+size_t ConsoleLogWriter::EmitWholeLine(std::string_view bytes, Nanos t) {
+  // As Append's search: the LF may be one byte past the cap.
+  const size_t scan = std::min(bytes.size(), line_cap_ + 1);
+  char* out = StartLine(scan, t);
+  size_t stop = 0;
+  out = EscapeSpan<true>(bytes.data(), scan, out, &stop);
+  if (stop == scan) return 0;  // no line end: nothing is kept of what was written
+  *out++ = '\n';
+  used_ = static_cast<size_t>(out - buffer_.get());
   ++lines_written_;
-  if (buffer_.size() >= kOutputBlock) WriteOut();
+  if (used_ >= kOutputBlock) WriteOut();
+  return stop + (bytes[stop] == '\r' ? 2 : 1);
+}
+
+void ConsoleLogWriter::EmitLine(std::string_view raw, Nanos t, bool ended_by_lf) {
+  char* out = StartLine(raw.size(), t);
+  out = EscapeConsoleBytesTo(raw, out);
+  if (!ended_by_lf) *out++ = '\\';
+  *out++ = '\n';
+  used_ = static_cast<size_t>(out - buffer_.get());
+  ++lines_written_;
+  if (used_ >= kOutputBlock) WriteOut();
 }
 
 void ConsoleLogWriter::WriteOut() {
-  out_->write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-  buffer_.clear();
+  if (used_ > 0) out_->write(buffer_.get(), static_cast<std::streamsize>(used_));
+  used_ = 0;
 }
 
 Status ConsoleLogWriter::Flush() {

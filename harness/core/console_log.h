@@ -36,8 +36,19 @@ inline constexpr size_t kConsoleLogLineCap = 8192;
 // Negative times (clock skew) are written as 0.
 std::string FormatLogTime(Nanos t);
 
+// Room for FormatLogTime: int64 nanoseconds give at most 10 digits of
+// seconds; brackets, point, 6 digits and the space make 20 bytes.
+inline constexpr size_t kMaxLogTimeBytes = 32;
+
+// Writes FormatLogTime(t) at `out` (room for kMaxLogTimeBytes); returns its end.
+// Digits by hand: console.log formats one prefix per line of a timed log.
+char* FormatLogTimeTo(Nanos t, char* out);
+
 // Appends `raw` to `out`, escaped as described above (no line marker).
 void EscapeConsoleBytes(std::string_view raw, std::string* out);
+// The same at `out`, which has room for 4 * raw.size() bytes (an escape
+// is at most 4 bytes per raw byte); returns the end of what was written.
+char* EscapeConsoleBytesTo(std::string_view raw, char* out);
 
 // Streams console bytes into console.log. Holds at most one partial line of
 // up to `line_cap` bytes plus a bounded output buffer.
@@ -60,15 +71,27 @@ class ConsoleLogWriter {
 
  private:
   void EmitLine(std::string_view raw, Nanos t, bool ended_by_lf);
+  // The common case: a whole line at the start of `bytes`, escaped as its
+  // end is looked for. Returns the bytes it took, LF included, or 0 (no LF
+  // within the cap: nothing written).
+  size_t EmitWholeLine(std::string_view bytes, Nanos t);
+  // Makes room for a line of raw_size bytes and writes its time prefix;
+  // returns where the content goes.
+  char* StartLine(size_t raw_size, Nanos t);
   void WriteOut();
 
   std::ostream* out_;
   size_t line_cap_;
   std::string partial_;   // raw bytes of the current line, < line_cap_
   Nanos partial_t_{0};    // when its first byte arrived
-  std::string buffer_;    // formatted lines not yet handed to out_
+  // Formatted lines not yet handed to out_, written in place (no per-append
+  // size checks): room for one more line is made before a line is written.
+  std::unique_ptr<char[]> buffer_;
+  size_t used_ = 0;
+  size_t capacity_ = 0;
   Nanos prefix_t_{-1};    // cache of the last formatted time prefix
-  std::string prefix_;
+  char prefix_[kMaxLogTimeBytes] = {};
+  size_t prefix_size_ = 0;
   uint64_t lines_written_ = 0;
 };
 

@@ -65,6 +65,12 @@ void LineSplitter::Feed(std::string_view bytes, LineSink* sink) {
           sink->OnLine(std::string_view(p + start, run), false);
           after_cr_ = p[i] == '\r';
           ++i;
+          // The LF of a CRLF, as the loop below would swallow it, without
+          // another scan: serial consoles end every line so.
+          if (after_cr_ && i < n && p[i] == '\n') {
+            after_cr_ = false;
+            ++i;
+          }
           continue;
         }
         Append(p + start, run, sink);

@@ -33,18 +33,25 @@ StatusOr<Verdict> ReplayLog(const Suite& suite, std::istream* in, LogFormat form
   std::vector<Action> actions;  // ignored: see the header
   *stats = ReplayStats();
   std::optional<ConsoleExcerptBuilder> builder;
-  if (excerpt != nullptr) builder.emplace(ConsoleExcerptBuilder::Live(checker.verdict(), limits));
+  if (excerpt != nullptr) {
+    // The excerpt takes the checker's lines: one splitter for both.
+    builder.emplace(ConsoleExcerptBuilder::Live(checker.verdict(), limits));
+    checker.set_line_tap(&*builder);
+  }
 
   auto feed = [&](std::string_view bytes, Nanos t) {
     stats->bytes += bytes.size();
     if (console != nullptr) console->Append(bytes, t);
-    if (!checker.done()) {
+    const bool tap = builder && !bytes.empty();
+    if (tap) builder->BeginChunk(t);
+    if (tap || !checker.done()) {
       actions.clear();
+      const bool was_done = checker.done();
       checker.Feed(bytes, t, &actions);
-      if (builder && checker.done()) builder->SetFinal();
+      if (builder && !was_done && checker.done()) builder->SetFinal();
     }
     // After the checker: the lines it completed are in its verdict.
-    if (builder) builder->Feed(bytes, t);
+    if (tap) builder->EndChunk(checker.partial_open());
   };
 
   if (format == LogFormat::kTimed) {
@@ -76,7 +83,7 @@ StatusOr<Verdict> ReplayLog(const Suite& suite, std::istream* in, LogFormat form
       if (in->eof()) break;
     }
   }
-  if (!checker.done()) checker.Finish(stats->end);
+  checker.Finish(stats->end);  // when done, only the tap's last line
   Verdict verdict = checker.verdict();
   verdict.timed = format == LogFormat::kTimed;
   if (builder) *excerpt = builder->Finish(&verdict);

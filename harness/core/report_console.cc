@@ -53,29 +53,69 @@ ConsoleExcerptBuilder ConsoleExcerptBuilder::Live(const Verdict& live, ExcerptLi
 
 void ConsoleExcerptBuilder::Feed(std::string_view bytes, std::optional<Nanos> t) {
   if (bytes.empty()) return;
+  BeginChunk(t);
+  splitter_.Feed(bytes, this);
+  EndChunk(!splitter_.partial().empty());
+}
+
+void ConsoleExcerptBuilder::BeginChunk(std::optional<Nanos> t) {
   feed_t_ = t;
   if (!line_open_) {
     line_t_ = t;
     line_open_ = true;
   }
-  splitter_.Feed(bytes, this);
-  // The splitter holds a partial line only if bytes remain after the last
-  // line end; its time is the time of the feed that started it.
-  if (splitter_.partial().empty()) line_open_ = false;
 }
 
-bool ConsoleExcerptBuilder::QuotedInReason(const ExcerptLine& line) const {
+void ConsoleExcerptBuilder::EndChunk(bool partial_open) {
+  // The splitter holds a partial line only if bytes remain after the last
+  // line end; its time is the time of the feed that started it.
+  if (!partial_open) line_open_ = false;
+  // Dropping lines from the front until the tail fits keeps the same lines
+  // as dropping after each line would: the longest suffix that fits.
+  if (tail_used_ <= limits_.tail_bytes) return;
+  ClassifyHead();
+  bool can_mark = CanMark();
+  while (tail_used_ > limits_.tail_bytes && tail_front_ < tail_.size()) {
+    const TailLine& old = tail_[tail_front_++];
+    tail_used_ -= old.size + 1;
+    if (!can_mark) {
+      ++out_.omitted_lines;  // the common case: nothing is looked for any more
+      continue;
+    }
+    int stage = -1;
+    bool failure = false;
+    Classify(TailText(old), &stage, &failure);
+    if ((stage >= 0 || failure) && out_.pinned.size() < kMaxPinned) {
+      out_.pinned.push_back(TailExcerptLine(old, stage, failure));
+    } else {
+      ++out_.omitted_lines;
+    }
+    can_mark = CanMark();
+  }
+  CompactTail();
+}
+
+bool ConsoleExcerptBuilder::CanMark() const {
   const Verdict& v = *verdict_;
-  if (v.outcome == Outcome::kPass || v.reason.empty() || line.text.size() < 3 ||
-      !MayQuote(v.reason, line.text)) {
+  if (final_ && v.outcome != Outcome::kPass && !v.reason.empty()) return true;
+  // Classify's stage search: once final, stages without a line are skipped.
+  size_t k = next_stage_;
+  while (final_ && k < v.stages.size() && v.stages[k].line.empty()) ++k;
+  return k < v.stages.size() && !v.stages[k].line.empty();
+}
+
+bool ConsoleExcerptBuilder::QuotedInReason(std::string_view text) const {
+  const Verdict& v = *verdict_;
+  if (v.outcome == Outcome::kPass || v.reason.empty() || text.size() < 3 ||
+      !MayQuote(v.reason, text)) {
     return false;
   }
-  const std::string quoted = "'" + PrintableExcerpt(line.text, kReasonLineBytes) + "'";
+  const std::string quoted = "'" + PrintableExcerpt(text, kReasonLineBytes) + "'";
   return v.reason.find(quoted) != std::string::npos;
 }
 
-void ConsoleExcerptBuilder::Classify(ExcerptLine* line) {
-  if (line->text.empty()) return;
+void ConsoleExcerptBuilder::Classify(std::string_view text, int* stage, bool* failure) {
+  if (text.empty()) return;
   const std::vector<StageResult>& stages = verdict_->stages;
   // Matched lines in order: a stage's line is looked for only after the
   // previous stage's, as the checker found them. While the verdict is live,
@@ -85,14 +125,14 @@ void ConsoleExcerptBuilder::Classify(ExcerptLine* line) {
   }
   if (next_stage_ < stages.size() && !stages[next_stage_].line.empty()) {
     const StageResult& s = stages[next_stage_];
-    if (MayBeExcerptOf(line->text, s.line, kStageLineBytes) &&
-        PrintableExcerpt(line->text, kStageLineBytes) == s.line) {
-      line->stage = static_cast<int>(next_stage_);
+    if (MayBeExcerptOf(text, s.line, kStageLineBytes) &&
+        PrintableExcerpt(text, kStageLineBytes) == s.line) {
+      *stage = static_cast<int>(next_stage_);
       ++next_stage_;
     }
   }
   // The reason is written when the checker is done; before, nothing quotes.
-  if (final_ && QuotedInReason(*line)) line->failure = true;
+  if (final_ && QuotedInReason(text)) *failure = true;
 }
 
 // Head lines are classified before any later line, in order.
@@ -103,55 +143,77 @@ void ConsoleExcerptBuilder::ClassifyHead() {
 }
 
 void ConsoleExcerptBuilder::OnLine(std::string_view text, bool /*truncated*/) {
-  // Reuse a dropped line's storage: a long log is mostly lines that pass
-  // through the tail and are dropped again.
-  ExcerptLine line = std::move(spare_);
-  line.stage = -1;
-  line.failure = false;
-  line.number = ++out_.total_lines;
-  line.t = line_t_;
-  line.text.assign(text);
+  const uint64_t number = ++out_.total_lines;
+  const std::optional<Nanos> t = line_t_;
   out_.total_bytes += text.size() + 1;
   line_t_ = feed_t_;  // a next line starts within the current feed
 
-  const size_t size = line.text.size() + 1;
+  const size_t size = text.size() + 1;
   if (!head_full_ && head_used_ + size <= limits_.head_bytes) {
     head_used_ += size;
-    out_.head.push_back(std::move(line));
+    ExcerptLine& line = out_.head.emplace_back();
+    line.number = number;
+    line.t = t;
+    line.text.assign(text);
     return;
   }
   head_full_ = true;
   tail_used_ += size;
-  tail_.push_back(std::move(line));
-  while (tail_used_ > limits_.tail_bytes && !tail_.empty()) {
-    ClassifyHead();
-    ExcerptLine& old = tail_.front();
-    Classify(&old);
-    tail_used_ -= old.text.size() + 1;
-    if ((old.stage >= 0 || old.failure) && out_.pinned.size() < kMaxPinned) {
-      out_.pinned.push_back(std::move(old));
-    } else {
-      ++out_.omitted_lines;
-      spare_ = std::move(old);
-    }
-    tail_.pop_front();
+  tail_.push_back(TailLine{number, t, text_base_ + tail_text_.size(), text.size()});
+  tail_text_.append(text);
+}
+
+std::string_view ConsoleExcerptBuilder::TailText(const TailLine& line) const {
+  return std::string_view(tail_text_).substr(line.offset - text_base_, line.size);
+}
+
+ExcerptLine ConsoleExcerptBuilder::TailExcerptLine(const TailLine& line, int stage,
+                                                   bool failure) const {
+  ExcerptLine out;
+  out.number = line.number;
+  out.t = line.t;
+  out.text.assign(TailText(line));
+  out.stage = stage;
+  out.failure = failure;
+  return out;
+}
+
+void ConsoleExcerptBuilder::CompactTail() {
+  // Once three quarters are dropped: each byte and record is moved a third
+  // of a time on average, and memory stays within four tails.
+  const uint64_t dropped_text =
+      tail_front_ < tail_.size() ? tail_[tail_front_].offset - text_base_ : tail_text_.size();
+  if (dropped_text >= 3 * (tail_text_.size() - dropped_text) && dropped_text >= 4096) {
+    tail_text_.erase(0, dropped_text);
+    text_base_ += dropped_text;
+  }
+  if (tail_front_ >= 3 * (tail_.size() - tail_front_) && tail_front_ >= 256) {
+    tail_.erase(tail_.begin(), tail_.begin() + static_cast<std::ptrdiff_t>(tail_front_));
+    tail_front_ = 0;
   }
 }
 
 ConsoleExcerpt ConsoleExcerptBuilder::Finish(const Verdict* final_verdict) {
-  splitter_.Finish(this);
+  splitter_.Finish(this);  // or the tap's checker gave the last line
+  EndChunk(false);
   if (final_verdict != nullptr) verdict_ = final_verdict;
   final_ = true;
   ClassifyHead();
-  for (ExcerptLine& line : tail_) Classify(&line);
-  out_.tail.assign(std::make_move_iterator(tail_.begin()), std::make_move_iterator(tail_.end()));
+  for (size_t i = tail_front_; i < tail_.size(); ++i) {
+    int stage = -1;
+    bool failure = false;
+    Classify(TailText(tail_[i]), &stage, &failure);
+    out_.tail.push_back(TailExcerptLine(tail_[i], stage, failure));
+  }
   tail_.clear();
+  tail_front_ = 0;
+  tail_text_.clear();
   // Lines classified while the verdict was live: their failure flags now.
   for (auto* part : {&out_.head, &out_.pinned, &out_.tail}) {
     for (ExcerptLine& line : *part) {
       const bool failed_stage =
           line.stage >= 0 && verdict_->stages[static_cast<size_t>(line.stage)].status == StageStatus::kFail;
-      line.failure = failed_stage || QuotedInReason(line);
+      line.failure = failed_stage || QuotedInReason(line.text);
     }
   }
   return std::move(out_);

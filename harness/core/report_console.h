@@ -14,12 +14,16 @@
 // the stage lines it is compared with are already final; a stage not yet
 // matched is waited for, not skipped. At Finish every kept line's failure
 // flag is decided again from the final verdict.
+//
+// Beside a checker the builder needs no splitter of its own: the checker's
+// hands it each line (BootChecker::set_line_tap), between BeginChunk and
+// EndChunk. Lines only enter the tail then; they are classified and leave it
+// at EndChunk, once the checker has matched the whole chunk.
 #ifndef HILT_CORE_REPORT_CONSOLE_H_
 #define HILT_CORE_REPORT_CONSOLE_H_
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,7 +60,7 @@ struct ExcerptLimits {
   size_t tail_bytes = 192 * 1024;
 };
 
-class ConsoleExcerptBuilder : private LineSink {
+class ConsoleExcerptBuilder : public LineSink {
  public:
   static constexpr size_t kMaxPinned = 256;
 
@@ -69,6 +73,12 @@ class ConsoleExcerptBuilder : private LineSink {
 
   // Bytes as they arrived; `t` when they arrived, if known.
   void Feed(std::string_view bytes, std::optional<Nanos> t);
+  // Feed in two halves, for lines split elsewhere and given to OnLine in
+  // between: `partial_open` says whether the splitter holds a partial line.
+  void BeginChunk(std::optional<Nanos> t);
+  void EndChunk(bool partial_open);
+  void OnLine(std::string_view line, bool truncated) override;
+
   // The live verdict will not change any more.
   void SetFinal() { final_ = true; }
   // `final_verdict`: the verdict decided (null: the one given at construction).
@@ -76,10 +86,24 @@ class ConsoleExcerptBuilder : private LineSink {
 
  private:
   ConsoleExcerptBuilder(const Verdict& verdict, ExcerptLimits limits, bool final);
-  void OnLine(std::string_view line, bool truncated) override;
-  void Classify(ExcerptLine* line);
-  bool QuotedInReason(const ExcerptLine& line) const;
+  // A line of the tail: its text is tail_text_[offset - text_base_, +size).
+  struct TailLine {
+    uint64_t number;
+    std::optional<Nanos> t;
+    uint64_t offset;
+    size_t size;
+  };
+
+  void Classify(std::string_view text, int* stage, bool* failure);
+  void Classify(ExcerptLine* line) { Classify(line->text, &line->stage, &line->failure); }
+  bool QuotedInReason(std::string_view text) const;
   void ClassifyHead();
+  // Whether Classify may mark a line as things stand: when not, lines leave
+  // the tail unread (in a long log, once every stage is matched).
+  bool CanMark() const;
+  void CompactTail();
+  std::string_view TailText(const TailLine& line) const;
+  ExcerptLine TailExcerptLine(const TailLine& line, int stage, bool failure) const;
 
   const Verdict* verdict_;
   bool final_;
@@ -93,8 +117,13 @@ class ConsoleExcerptBuilder : private LineSink {
   size_t head_used_ = 0;
   size_t tail_used_ = 0;
   bool head_full_ = false;
-  std::deque<ExcerptLine> tail_;
-  ExcerptLine spare_;                // a dropped line, its text's buffer reused
+  // The tail as one buffer of texts and a queue of records: a long log is
+  // mostly lines that pass through it, so a line costs one copy of its
+  // bytes, no allocation. Both are compacted once most of them is dropped.
+  std::vector<TailLine> tail_;
+  size_t tail_front_ = 0;            // first record still in the tail
+  std::string tail_text_;
+  uint64_t text_base_ = 0;           // offset of tail_text_[0] in all texts
   ConsoleExcerpt out_;
 };
 

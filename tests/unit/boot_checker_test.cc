@@ -443,5 +443,30 @@ TEST(BootCheckerTest, IgnoresInputOnceDone) {
   EXPECT_EQ(checker.verdict().outcome, Outcome::kPass);
 }
 
+// The tap gets every line of the checker's splitter, in order, also the
+// lines after the verdict and the partial line at Finish.
+TEST(BootCheckerTest, LineTapGetsEveryLineAlsoAfterTheVerdict) {
+  struct Lines : LineSink {
+    std::vector<std::string> got;
+    void OnLine(std::string_view line, bool) override { got.emplace_back(line); }
+  } tap;
+  const Suite suite = BpiSuite();
+  BootChecker checker(suite, CheckerOptions{});
+  checker.set_line_tap(&tap);
+  std::vector<Action> actions;
+  checker.Feed("F0: 102B 0000\r\nJump \x1b[0mto BL\r\n### ERROR ### Please RESET the b", 1s,
+               &actions);
+  EXPECT_FALSE(checker.done());
+  EXPECT_TRUE(checker.partial_open());
+  checker.Feed("oard ###\r\nafter\r\nlast", 2s, &actions);
+  EXPECT_TRUE(checker.done());
+  checker.Feed(" words", 3s, &actions);
+  checker.Finish(4s);
+  EXPECT_THAT(tap.got, ElementsAre("F0: 102B 0000", "Jump to BL",
+                                   "### ERROR ### Please RESET the board ###", "after",
+                                   "last words"));
+  EXPECT_EQ(checker.verdict().outcome, Outcome::kFail);
+}
+
 }  // namespace
 }  // namespace hilt

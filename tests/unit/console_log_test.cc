@@ -1,9 +1,13 @@
 #include "harness/core/console_log.h"
 
+#include <limits>
 #include <random>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include "harness/core/utf8.h"
 
 namespace hilt {
 namespace {
@@ -49,6 +53,22 @@ TEST(ConsoleLogTest, FormatsTimeLikeTheKernel) {
   EXPECT_EQ(FormatLogTime(Nanos(-5)), "[    0.000000] ");
 }
 
+// The hand-written digits against fmt, at digit-count edges and at random.
+TEST(ConsoleLogTest, FormatLogTimeEqualsFmt) {
+  std::mt19937_64 rng(77);
+  std::vector<int64_t> values = {0, 1, 999, 1000, 999999999, 1000000000, 99999999999999,
+                                 100000000000000, std::numeric_limits<int64_t>::max()};
+  for (int i = 0; i < 20000; ++i) {
+    values.push_back(static_cast<int64_t>(rng() >> (rng() % 64)));
+  }
+  for (int64_t ns : values) {
+    const int64_t c = ns < 0 ? 0 : ns;  // negative times are written as 0
+    const std::string want =
+        fmt::format("[{:5}.{:06}] ", c / 1000000000, (c % 1000000000) / 1000);
+    EXPECT_EQ(FormatLogTime(Nanos(ns)), want) << ns;
+  }
+}
+
 TEST(ConsoleLogTest, OneLinePerConsoleLineTimedByItsFirstByte) {
   std::string log = Write({{"NOTICE:  BL2: v2.", Nanos(12345678000)},
                            {"10.0\r\nNOTICE:  BL31", seconds(13)},
@@ -78,6 +98,89 @@ TEST(ConsoleLogTest, EscapesSpecialBytesAtEveryOffsetOfAWord) {
       EscapeConsoleBytes(raw, &out);
       EXPECT_EQ(out, expected) << "byte " << int(byte) << " at " << pos;
     }
+  }
+}
+
+// The byte-at-a-time definition of the escaping, for the fast path.
+std::string EscapeSlowly(std::string_view raw) {
+  std::string out;
+  for (size_t i = 0; i < raw.size();) {
+    const auto c = static_cast<unsigned char>(raw[i]);
+    size_t len = c >= 0x80 ? Utf8SequenceLength(raw.substr(i)) : 1;
+    if (len == 2 && c == 0xC2 && static_cast<unsigned char>(raw[i + 1]) < 0xA0) len = 0;
+    if (c == '\\') {
+      out += "\\\\";
+    } else if ((c < 0x20 && c != '\t') || c == 0x7F || len == 0) {
+      out += fmt::format("\\x{:02X}", c);
+      len = 1;
+    } else {
+      out.append(raw.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
+TEST(ConsoleLogTest, EscapingEqualsTheByteByByteDefinitionOnRandomBytes) {
+  std::mt19937 rng(99);
+  for (int round = 0; round < 3000; ++round) {
+    std::string raw(rng() % 100, '\0');
+    for (auto& b : raw) {
+      const unsigned r = rng() % 8;  // mostly text, some UTF-8 lead bytes
+      b = r < 4 ? static_cast<char>(0x20 + rng() % 0x5F)
+          : r < 6 ? static_cast<char>(0x80 + rng() % 0x80) : static_cast<char>(rng());
+    }
+    std::string out = "keep";
+    EscapeConsoleBytes(raw, &out);
+    EXPECT_EQ(out, "keep" + EscapeSlowly(raw)) << "round " << round;
+  }
+}
+
+// The writer's in-place buffer: the same file for any chunking and cap,
+// through many output blocks.
+TEST(ConsoleLogTest, ChunkedInputWritesTheSameFileAsWholeInput) {
+  std::mt19937 rng(5);
+  std::string all;
+  for (int i = 0; i < 40000; ++i) {
+    const unsigned r = rng() % 16;
+    all += r == 0 ? '\n' : r == 1 ? '\r' : static_cast<char>(r == 2 ? rng() : 'a' + r);
+  }
+  for (size_t cap : {size_t{3}, size_t{64}, kConsoleLogLineCap}) {
+    const std::string whole = Write({{all, seconds(1)}}, cap);
+    std::vector<std::pair<std::string, Nanos>> chunks;
+    for (size_t i = 0; i < all.size();) {
+      const size_t n = std::min<size_t>(1 + rng() % 300, all.size() - i);
+      chunks.emplace_back(all.substr(i, n), seconds(1));
+      i += n;
+    }
+    EXPECT_EQ(Write(chunks, cap), whole) << "cap " << cap;
+  }
+}
+
+// The writer escapes a line as it looks for its end: each file line is the
+// prefix and the definition's escape of the line (a CR before the LF gone).
+TEST(ConsoleLogTest, WrittenLinesEqualTheDefinitionOnRandomBytes) {
+  std::mt19937 rng(3);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> lines;
+    std::string all;
+    for (int k = 0; k < 50; ++k) {
+      std::string line(rng() % 90, '\0');
+      for (auto& b : line) {
+        const unsigned r = rng() % 8;
+        b = r < 4 ? static_cast<char>(0x20 + rng() % 0x5F)
+            : r < 6 ? static_cast<char>(0x80 + rng() % 0x80) : static_cast<char>(rng());
+        if (b == '\n') b = 'n';
+      }
+      const bool crlf = rng() % 2 != 0;
+      all += line + (crlf ? "\r\n" : "\n");
+      // The CR just before the LF is dropped, whether written here or random.
+      if (!crlf && !line.empty() && line.back() == '\r') line.pop_back();
+      lines.push_back(line);
+    }
+    std::string want;
+    for (const std::string& line : lines) want += "[    1.000000] " + EscapeSlowly(line) + "\n";
+    EXPECT_EQ(Write({{all, seconds(1)}}), want) << "round " << round;
   }
 }
 

@@ -1,6 +1,10 @@
 #include "harness/core/report_console.h"
 
+#include <random>
+
 #include <gtest/gtest.h>
+
+#include "harness/core/line_splitter.h"
 
 namespace hilt {
 namespace {
@@ -114,6 +118,63 @@ TEST(ReportConsoleTest, LiveHeadLinesGetTheFinalVerdictsFailureFlags) {
   ASSERT_FALSE(c.head.empty());
   EXPECT_TRUE(c.head[0].failure);
   EXPECT_FALSE(c.head[1].failure);
+}
+
+void ExpectSame(const std::vector<ExcerptLine>& a, const std::vector<ExcerptLine>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].number, b[i].number) << i;
+    EXPECT_EQ(a[i].t, b[i].t) << i;
+    EXPECT_EQ(a[i].text, b[i].text) << i;
+    EXPECT_EQ(a[i].stage, b[i].stage) << i;
+    EXPECT_EQ(a[i].failure, b[i].failure) << i;
+  }
+}
+
+// Lines split elsewhere (a checker's splitter) and given between BeginChunk
+// and EndChunk make the excerpt Feed makes; the tail, one buffer compacted
+// many times over, keeps exactly the last lines that fit.
+TEST(ReportConsoleTest, LinesFromAnotherSplitterMakeTheSameExcerptAsFeed) {
+  Verdict v = TwoStages();
+  std::mt19937 rng(11);
+  std::vector<std::string> chunks;
+  for (int i = 0; i < 3000; ++i) {
+    std::string chunk(rng() % 200, 'x');
+    for (auto& c : chunk) {
+      const unsigned r = rng() % 30;
+      c = r == 0 ? '\n' : r == 1 ? '\r' : r == 2 ? '\x1b' : static_cast<char>('a' + r);
+    }
+    if (i == 1500) chunk += "\nNOTICE:  BL2: v2.10.0\n";
+    chunks.push_back(chunk);
+  }
+  const ExcerptLimits limits{/*head_bytes=*/2000, /*tail_bytes=*/5000};
+  ConsoleExcerptBuilder fed(v, limits);
+  ConsoleExcerptBuilder tapped(v, limits);
+  LineSplitter splitter;
+  Nanos t{0};
+  for (const std::string& chunk : chunks) {
+    t += Nanos(1000);
+    fed.Feed(chunk, t);
+    if (chunk.empty()) continue;  // Feed ignores empty chunks
+    tapped.BeginChunk(t);
+    splitter.Feed(chunk, &tapped);
+    tapped.EndChunk(!splitter.partial().empty());
+  }
+  splitter.Finish(&tapped);
+  ConsoleExcerpt a = fed.Finish();
+  ConsoleExcerpt b = tapped.Finish();
+  EXPECT_EQ(a.total_lines, b.total_lines);
+  EXPECT_EQ(a.total_bytes, b.total_bytes);
+  EXPECT_EQ(a.omitted_lines, b.omitted_lines);
+  ExpectSame(a.head, b.head);
+  ExpectSame(a.pinned, b.pinned);
+  ExpectSame(a.tail, b.tail);
+  ASSERT_EQ(a.pinned.size(), 1u);
+  // The tail is the longest run of last lines within tail_bytes.
+  size_t used = 0;
+  for (const ExcerptLine& line : a.tail) used += line.text.size() + 1;
+  EXPECT_LE(used, limits.tail_bytes);
+  EXPECT_EQ(a.tail.back().number, a.total_lines);
 }
 
 }  // namespace
