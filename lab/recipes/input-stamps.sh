@@ -19,14 +19,17 @@
 STAMP_SETTLE_S=2
 declare -gA STAMP=()
 
-# Stamps FILE... into STAMP[path] ("size inode dev mtime ctime", following
-# symlinks). One process for all; a file that cannot be stat'ed gets none.
+# stamp_files SCRATCH FILE...: stamps each FILE into STAMP[path] ("size
+# inode dev mtime ctime", following symlinks); a file that cannot be
+# stat'ed gets none. One process for all, through the file SCRATCH rather
+# than $(...), which would fork a subshell first.
 stamp_files() {
-  local out line
-  out=$(stat -L --printf '%n\t%s %i %d %.9Y %.9Z\n' -- "$@" 2>/dev/null) || true
+  local scratch=$1 line
+  shift
+  stat -L --printf '%n\t%s %i %d %.9Y %.9Z\n' -- "$@" >"$scratch" 2>/dev/null || true
   while IFS= read -r line; do
     [[ $line == *$'\t'* ]] && STAMP[${line%%$'\t'*}]=${line#*$'\t'}
-  done <<<"$out"
+  done <"$scratch"
 }
 
 # Appends "path stamp;" for each FILE to the variable named VAR; returns 1

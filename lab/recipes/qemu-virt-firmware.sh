@@ -164,7 +164,7 @@ INPUTS=("$SELF" "$HERE/debian-apt-source.sh" "$HERE/input-stamps.sh" "$DSC"
 OUT_FILES=("$OUTDIR/bl1.bin" "$OUTDIR/fip.bin" "$OUTDIR/u-boot.bin" "$OUTDIR/build.log" "$OUTDIR/build-inputs.txt")
 [[ -d $OUTDIR ]] || mkdir -p "$OUTDIR" || die "cannot create OUTDIR $OUTDIR"
 [[ -d $CACHE/qemu-virt ]] || mkdir -p "$CACHE/qemu-virt" || die "cannot create $CACHE/qemu-virt"
-stamp_files "${INPUTS[@]}" "${OUT_FILES[@]}"
+stamp_files "$OUTDIR/.stamps" "${INPUTS[@]}" "${OUT_FILES[@]}"
 printf -v STAMPS '%q ' "$TFA_FLAGS" "$CROSS_COMPILE" "$BL33"
 MEMOISABLE=1
 stamp_append STAMPS "${INPUTS[@]}" || MEMOISABLE=0
@@ -203,7 +203,7 @@ publish() { # ENTRY: its outputs into OUTDIR (unless there already), its log int
     cp -f "$1/$fip" "$OUTDIR/fip.bin.tmp" && mv -f "$OUTDIR/fip.bin.tmp" "$OUTDIR/fip.bin"
     cp -f "$1/build.log" "$OUTDIR/build.log"
     cp -f "$1/inputs.txt" "$OUTDIR/build-inputs.txt"
-    stamp_files "${OUT_FILES[@]}"
+    stamp_files "$OUTDIR/.stamps" "${OUT_FILES[@]}"
     publish_mark want
     printf '%s' "$want" >"$MARK"
   fi
