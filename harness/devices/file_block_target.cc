@@ -60,6 +60,7 @@ Status FileBlockTarget::Write(uint64_t offset, const void* data, size_t length) 
     return Status::InvalidInput(
         fmt::format("write {} at offset {}: past the end ({} bytes)", path_, offset, size_));
   }
+  changed_ = true;
   if (Aligned(offset, data, length)) return PwriteFull(direct_fd_, path_, offset, data, length);
   buffered_dirty_ = true;
   return PwriteFull(fd_, path_, offset, data, length);
@@ -83,6 +84,12 @@ Status FileBlockTarget::ReadUncached(uint64_t offset, void* data, size_t length)
 
 StatusOr<DiscardResult> FileBlockTarget::Discard(uint64_t offset, uint64_t length) {
   if (length == 0) return DiscardResult::kDiscarded;
+  // A range that is a hole already reads as zeros: nothing to punch.
+  off_t data = ::lseek(fd_, static_cast<off_t>(offset), SEEK_DATA);
+  if ((data < 0 && errno == ENXIO) || (data >= 0 && static_cast<uint64_t>(data) >= offset + length)) {
+    return DiscardResult::kDiscarded;
+  }
+  changed_ = true;
   if (::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset),
                   static_cast<off_t>(length)) != 0) {
     if (errno == EOPNOTSUPP || errno == ENOSYS) return DiscardResult::kUnsupported;
@@ -92,9 +99,11 @@ StatusOr<DiscardResult> FileBlockTarget::Discard(uint64_t offset, uint64_t lengt
 }
 
 Status FileBlockTarget::Sync() {
+  if (!changed_) return Status::Ok();
   if (::fsync(fd_) != 0) return IoError("sync", path_, 0, errno);
   if (direct_fd_ >= 0 && ::fsync(direct_fd_) != 0) return IoError("sync", path_, 0, errno);
   buffered_dirty_ = false;
+  changed_ = false;
   return Status::Ok();
 }
 

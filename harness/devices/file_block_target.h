@@ -57,6 +57,9 @@ class FileBlockTarget final : public BlockTarget {
   uint64_t size_;
   uint32_t physical_block_;
   bool buffered_dirty_ = false;  // buffered writes not yet flushed
+  // Anything written or punched since the last Sync(): a reflash of the same
+  // image changes nothing, and its Sync() then costs no fsync.
+  bool changed_ = false;
 };
 
 }  // namespace hilt

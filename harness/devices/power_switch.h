@@ -15,6 +15,10 @@ class PowerSwitch {
   virtual Status On() = 0;
   virtual Status Off() = 0;
   virtual std::string Describe() const = 0;
+  // The run is over with the board off: a switch whose off can finish in
+  // the background (an emulator frozen by Off(), killed at the end) starts
+  // that now, alongside the reports. Default: nothing to finish.
+  virtual void LetGo() {}
 };
 
 }  // namespace hilt

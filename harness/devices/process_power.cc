@@ -254,6 +254,10 @@ Status ProcessPower::Freeze() {
   return Status::Ok();
 }
 
+void ProcessPower::LetGo() {
+  if (frozen_ && pid_ != 0) ::killpg(pid_, SIGKILL);
+}
+
 Status ProcessPower::Off() {
   if (pid_ != 0 && options_.stop_grace == Nanos{0}) return Freeze();
   HILT_RETURN_IF_ERROR(StopOwn());

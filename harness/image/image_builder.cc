@@ -134,7 +134,8 @@ StatusOr<SlotFile> ParseSlotFile(const std::string& arg) {
 }
 
 StatusOr<ImageReport> BuildImage(const Layout& layout, const std::vector<SlotFile>& files,
-                                 const std::string& output, const std::atomic<bool>* cancel) {
+                                 const std::string& output, const std::atomic<bool>* cancel,
+                                 ImageDurability durability) {
   // Everything the user can get wrong is checked before a byte is written.
   std::vector<SlotRegion> regions = layout.Slots();
   std::map<std::string, const SlotRegion*> by_slot;
@@ -205,14 +206,15 @@ StatusOr<ImageReport> BuildImage(const Layout& layout, const std::vector<SlotFil
     HILT_RETURN_IF_ERROR(s);
   }
   if (cancel != nullptr && cancel->load()) return Status::Cancelled("interrupted before " + output + " was complete");
-  if (fsync(fd) != 0) return Status::LabFailure(tmp.path() + ": fsync: " + Errno());
+  const bool sync = durability == ImageDurability::kSynced;
+  if (sync && fsync(fd) != 0) return Status::LabFailure(tmp.path() + ": fsync: " + Errno());
   HILT_RETURN_IF_ERROR(tmp.Close());
   if (rename(tmp.path().c_str(), output.c_str()) != 0) {
     return Status::LabFailure("cannot rename " + tmp.path() + " to " + output + ": " + Errno());
   }
   tmp.Release();
   // Make the rename itself durable.
-  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dfd = sync ? open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
   if (dfd >= 0) {
     fsync(dfd);
     close(dfd);

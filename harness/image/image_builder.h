@@ -49,9 +49,15 @@ struct ImageReport {
 // before creating anything) an unknown slot, a slot given twice, a missing
 // file, or a file larger than its region. Stops with Cancelled, leaving
 // nothing behind, once *cancel becomes true.
+//
+// kScratch skips the fsyncs, for an image that is read once at once and
+// dropped (a run's sd.img, which the flash step verifies on the card): on a
+// crash it is lost with the run that made it.
+enum class ImageDurability { kSynced, kScratch };
 StatusOr<ImageReport> BuildImage(const Layout& layout, const std::vector<SlotFile>& files,
                                  const std::string& output,
-                                 const std::atomic<bool>* cancel = nullptr);
+                                 const std::atomic<bool>* cancel = nullptr,
+                                 ImageDurability durability = ImageDurability::kSynced);
 
 }  // namespace hilt::image
 

@@ -332,6 +332,7 @@ class RunMachine {
     Say(fmt::format("verdict {}{}{} (exit {})", OutcomeName(v.outcome),
                     v.failed_stage.empty() ? "" : " at " + v.failed_stage,
                     v.reason.empty() ? "" : ": " + v.reason, result.exit_code));
+    if (!powered_maybe_) d_.power->LetGo();
     if (Status s = d_.recorder->FinishOthers(v); !s.ok()) {
       if (result.exit_code < kExitLabFailed) result.exit_code = kExitLabFailed;
       Say(fmt::format("writing the reports failed: {} (exit {})", s.message(), result.exit_code));

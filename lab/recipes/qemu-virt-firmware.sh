@@ -42,10 +42,16 @@ set -euo pipefail
 say() { printf 'qemu-firmware: %s\n' "$*" >&2; }
 die() { printf 'qemu-firmware: error: %s\n' "$1" >&2; exit "${2:-2}"; }
 
-HERE=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
-SELF=$HERE/$(basename "${BASH_SOURCE[0]}")
+# A cache hit starts no process but one `stat` (input-stamps.sh): each one
+# costs milliseconds on a loaded machine, and a hit is on every run's path.
+SELF=${BASH_SOURCE[0]}
+[[ ! -L $SELF ]] || SELF=$(readlink -f "$SELF")
+[[ $SELF == /* ]] || SELF=$PWD/$SELF
+HERE=${SELF%/*}
 # shellcheck source=lab/recipes/debian-apt-source.sh
 source "$HERE/debian-apt-source.sh"
+# shellcheck source=lab/recipes/input-stamps.sh
+source "$HERE/input-stamps.sh"
 
 USAGE="usage: $0 OUTDIR | --fetch-only (see the comment at the top of $0)"
 [[ $# -eq 1 ]] || die "$USAGE"
@@ -58,12 +64,12 @@ BL33=${HILT_QEMU_BL33:-/usr/lib/u-boot/qemu_arm64/u-boot.bin}
 NO_BL33=0
 if [[ $BL33 == none ]]; then NO_BL33=1; BL33=/usr/lib/u-boot/qemu_arm64/u-boot.bin; fi
 TFA_FLAGS=${HILT_TFA_FLAGS:-PLAT=qemu}
-JOBS=${HILT_BUILD_JOBS:-$(nproc)}
+JOBS=${HILT_BUILD_JOBS:-}  # default $(nproc), asked only when building
 CACHE=${HILT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/hilt/firmware}
 KEEP=${HILT_CACHE_KEEP:-8}
-[[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "HILT_BUILD_JOBS='$JOBS' is not a positive number"
-mkdir -p "$CACHE" || die "cannot create the cache folder $CACHE"
-CACHE=$(readlink -f "$CACHE")
+[[ -z $JOBS || $JOBS =~ ^[1-9][0-9]*$ ]] || die "HILT_BUILD_JOBS='$JOBS' is not a positive number"
+[[ -d $CACHE ]] || mkdir -p "$CACHE" || die "cannot create the cache folder $CACHE"
+[[ $CACHE == /* ]] || CACHE=$PWD/$CACHE  # make -C runs elsewhere
 
 # --- the sources: Debian source packages ----------------------------------------
 UBOOT_PROFILE=${HILT_QEMU_UBOOT:-package}
@@ -84,11 +90,13 @@ fetch_source() { # PACKAGE DIR: into DIR, replacing it only once the download is
   rm -rf "$dir" && mv "$tmp" "$dir"
 }
 
-source_dsc() { # PACKAGE OVERRIDE -> the .dsc to build: OVERRIDE, or the cached download
-  local package=$1 override=$2 dir=$CACHE/debian-src/$1 dscs
+source_dsc() { # VAR PACKAGE OVERRIDE: VAR = the .dsc to build: OVERRIDE, or the cached download
+  local -n dsc=$1
+  local package=$2 override=$3 dir=$CACHE/debian-src/$2 dscs
   if [[ -n $override ]]; then
     [[ -f $override ]] || die "$override is not a file (it should be ${package}_*.dsc)"
-    readlink -f "$override"
+    dsc=$override
+    [[ $dsc == /* ]] || dsc=$PWD/$dsc
     return
   fi
   if [[ ${HILT_TFA_SOURCE_REFRESH:-0} == 1 ]] || ! compgen -G "$dir/${package}_*.dsc" >/dev/null; then
@@ -98,14 +106,14 @@ source_dsc() { # PACKAGE OVERRIDE -> the .dsc to build: OVERRIDE, or the cached 
   dscs=("$dir/${package}"_*.dsc)
   shopt -u nullglob
   [[ ${#dscs[@]} -eq 1 ]] || die "expected one ${package}_*.dsc in $dir, found ${#dscs[@]}; set HILT_TFA_SOURCE_REFRESH=1"
-  printf '%s\n' "${dscs[0]}"
+  dsc=${dscs[0]}
 }
 
-DSC=$(source_dsc arm-trusted-firmware "${HILT_TFA_DSC:-}")
-UBOOT_DSC=
-[[ $UBOOT_PROFILE == package ]] || UBOOT_DSC=$(source_dsc u-boot "${HILT_UBOOT_DSC:-}")
+DSC='' UBOOT_DSC=''
+source_dsc DSC arm-trusted-firmware "${HILT_TFA_DSC:-}"
+[[ $UBOOT_PROFILE == package ]] || source_dsc UBOOT_DSC u-boot "${HILT_UBOOT_DSC:-}"
 if [[ $FETCH_ONLY -eq 1 ]]; then
-  echo "qemu-firmware: source $(basename "$DSC")${UBOOT_DSC:+ and $(basename "$UBOOT_DSC")} in $CACHE/debian-src"
+  echo "qemu-firmware: source ${DSC##*/}${UBOOT_DSC:+ and ${UBOOT_DSC##*/}} in $CACHE/debian-src"
   exit 0
 fi
 
@@ -122,51 +130,103 @@ if [[ $UBOOT_PROFILE == source ]]; then
   done
 else
   [[ -f $BL33 ]] || die "BL33 $BL33 does not exist (Debian: apt-get install u-boot-qemu, or set HILT_QEMU_BL33)"
-  BL33=$(readlink -f "$BL33")
+  [[ $BL33 == /* ]] || BL33=$PWD/$BL33
 fi
 
 # --- the cache key: everything that can change an output ------------------------
 manifest() {
-  printf 'recipe %s\n' "$(cat "$SELF" "$HERE/debian-apt-source.sh" | sha256sum | cut -d' ' -f1)"
+  printf 'recipe %s\n' "$(cat "$SELF" "$HERE/debian-apt-source.sh" "$HERE/input-stamps.sh" | sha256sum | cut -d' ' -f1)"
   # The .dsc lists the checksums of the tarballs; dpkg-source -x checks them.
-  printf 'tf-a %s %s\n' "$(basename "$DSC")" "$(sha256sum <"$DSC" | cut -d' ' -f1)"
+  printf 'tf-a %s %s\n' "${DSC##*/}" "$(sha256sum <"$DSC" | cut -d' ' -f1)"
   case $BL33 in
-    source) printf 'bl33 source %s %s qemu_arm64_defconfig\n' "$(basename "$UBOOT_DSC")" "$(sha256sum <"$UBOOT_DSC" | cut -d' ' -f1)" ;;
+    source) printf 'bl33 source %s %s qemu_arm64_defconfig\n' "${UBOOT_DSC##*/}" "$(sha256sum <"$UBOOT_DSC" | cut -d' ' -f1)" ;;
     *) printf 'bl33 %s\n' "$(sha256sum <"$BL33" | cut -d' ' -f1)" ;;
   esac
   printf 'tfa-flags %s\ncross-compile %s\n' "$TFA_FLAGS" "$CROSS_COMPILE"
   printf 'compiler %s\n' "$("${CROSS_COMPILE}gcc" --version | head -n 1)"
   printf 'host-compiler %s\n' "$(gcc --version | head -n 1)"
 }
-MANIFEST=$(manifest)
-KEY=$(sha256sum <<<"$MANIFEST" | cut -d' ' -f1)
-ENTRY=$CACHE/qemu-virt/$KEY
-mkdir -p "$OUTDIR" "$CACHE/qemu-virt" || die "cannot create OUTDIR $OUTDIR"
-ENTRY_FILES=(bl1.bin fip.bin fip-no-bl33.bin u-boot.bin build.log)
 
-publish() { # FROM: copies the outputs and the log to OUTDIR
+program_path() { # VAR NAME: VAR = the file the shell runs for NAME (PATH as now)
+  local -n path=$1
+  if [[ $2 == */* ]]; then path=$2; else hash "$2" && path=${BASH_CMDS[$2]}; fi
+  [[ $path == /* ]] || path=$PWD/$path
+}
+
+# Every file the manifest reads, and the compilers it asks: their stamps
+# stand in for the hashes and the --version lines while none of them moves.
+CC_PATH='' HOST_CC_PATH=''
+program_path CC_PATH "${CROSS_COMPILE}gcc"
+program_path HOST_CC_PATH gcc
+INPUTS=("$SELF" "$HERE/debian-apt-source.sh" "$HERE/input-stamps.sh" "$DSC"
+        "${UBOOT_DSC:-$BL33}" "$CC_PATH" "$HOST_CC_PATH")
+# What OUTDIR holds after publish(), stamped with the inputs (one process).
+OUT_FILES=("$OUTDIR/bl1.bin" "$OUTDIR/fip.bin" "$OUTDIR/u-boot.bin" "$OUTDIR/build.log" "$OUTDIR/build-inputs.txt")
+[[ -d $OUTDIR ]] || mkdir -p "$OUTDIR" || die "cannot create OUTDIR $OUTDIR"
+[[ -d $CACHE/qemu-virt ]] || mkdir -p "$CACHE/qemu-virt" || die "cannot create $CACHE/qemu-virt"
+stamp_files "$OUTDIR/.stamps" "${INPUTS[@]}" "${OUT_FILES[@]}"
+printf -v STAMPS '%q ' "$TFA_FLAGS" "$CROSS_COMPILE" "$BL33"
+MEMOISABLE=1
+stamp_append STAMPS "${INPUTS[@]}" || MEMOISABLE=0
+MEMO=$CACHE/qemu-virt/memo
+MANIFEST=
+if [[ $MEMOISABLE -eq 1 ]] && memo_get "$MEMO" "$STAMPS"; then
+  KEY=$MEMO_KEY
+  HOW="inputs unchanged since hashed"
+else
+  MANIFEST=$(manifest)
+  KEY=$(sha256sum <<<"$MANIFEST" | cut -d' ' -f1)
+  HOW="inputs hashed"
+  if [[ $MEMOISABLE -eq 1 ]] && stamps_settled "${INPUTS[@]}"; then memo_put "$MEMO" "$STAMPS" "$KEY"; fi
+fi
+ENTRY=$CACHE/qemu-virt/$KEY
+ENTRY_FILES=(bl1.bin fip.bin fip-no-bl33.bin u-boot.bin build.log inputs.txt)
+MARK=$OUTDIR/.published
+WHICH=
+[[ $NO_BL33 -eq 0 ]] || WHICH=' (FIP without BL33)'
+
+publish_mark() { # VAR: what $MARK holds for this key's outputs as they are stamped now
+  local -n mark=$1
   local f
-  local fip=fip.bin
-  rm -f "$OUTDIR/u-boot.bin"
-  if [[ $NO_BL33 -eq 1 ]]; then fip="fip-no-bl33.bin"; else cp -f "$1/u-boot.bin" "$OUTDIR/u-boot.bin"; fi
-  cp -f "$1/bl1.bin" "$OUTDIR/bl1.bin.tmp" && mv -f "$OUTDIR/bl1.bin.tmp" "$OUTDIR/bl1.bin"
-  cp -f "$1/$fip" "$OUTDIR/fip.bin.tmp" && mv -f "$OUTDIR/fip.bin.tmp" "$OUTDIR/fip.bin"
-  cp -f "$1/build.log" "$OUTDIR/build.log"
-  printf '%s\n' "$MANIFEST" >"$OUTDIR/build-inputs.txt"
-  [[ -z ${HILT_RUN_DIR:-} || ! -d ${HILT_RUN_DIR:-} ]] || cp -f "$1/build.log" "$HILT_RUN_DIR/firmware-build.log" || true
+  mark="$KEY $NO_BL33"$'\n'
+  for f in "${OUT_FILES[@]}"; do mark+="$f ${STAMP[$f]:-}"$'\n'; done
+}
+
+publish() { # ENTRY: its outputs into OUTDIR (unless there already), its log into the run folder
+  local fip=fip.bin want='' have=''
+  publish_mark want
+  [[ ! -f $MARK ]] || IFS= read -r -d '' have <"$MARK" || true
+  if [[ $have != "$want" ]]; then
+    rm -f "$MARK" "$OUTDIR/u-boot.bin"
+    if [[ $NO_BL33 -eq 1 ]]; then fip="fip-no-bl33.bin"; else cp -f "$1/u-boot.bin" "$OUTDIR/u-boot.bin"; fi
+    cp -f "$1/bl1.bin" "$OUTDIR/bl1.bin.tmp" && mv -f "$OUTDIR/bl1.bin.tmp" "$OUTDIR/bl1.bin"
+    cp -f "$1/$fip" "$OUTDIR/fip.bin.tmp" && mv -f "$OUTDIR/fip.bin.tmp" "$OUTDIR/fip.bin"
+    cp -f "$1/build.log" "$OUTDIR/build.log"
+    cp -f "$1/inputs.txt" "$OUTDIR/build-inputs.txt"
+    stamp_files "$OUTDIR/.stamps" "${OUT_FILES[@]}"
+    publish_mark want
+    printf '%s' "$want" >"$MARK"
+  fi
+  [[ -n ${HILT_RUN_DIR:-} && -d ${HILT_RUN_DIR:-} ]] || return 0
+  local size=${STAMP[$OUTDIR/build.log]%% *}
+  copy_text "$OUTDIR/build.log" "$HILT_RUN_DIR/firmware-build.log" "$size" ||
+    cp -f "$1/build.log" "$HILT_RUN_DIR/firmware-build.log" || true
 }
 
 cached=1
 for f in "${ENTRY_FILES[@]}"; do [[ -f $ENTRY/$f ]] || cached=0; done
 if [[ $cached -eq 1 ]]; then
-  touch "$ENTRY"
+  # The last use, for pruning: truncating moves the mtime, with no process.
+  : 2>/dev/null >"$ENTRY/used" || true
   publish "$ENTRY"
-  echo "qemu-firmware: cached ${KEY:0:16}$([[ $NO_BL33 -eq 0 ]] || echo ' (FIP without BL33)') -> $OUTDIR"
+  echo "qemu-firmware: cached ${KEY:0:16}$WHICH -> $OUTDIR ($HOW)"
   exit 0
 fi
+[[ -n $MANIFEST ]] || MANIFEST=$(manifest)  # the memo's entry was pruned
 
 # --- the build ---------------------------------------------------------------
-rm -f "$OUTDIR/bl1.bin" "$OUTDIR/fip.bin" "$OUTDIR/u-boot.bin" "$OUTDIR/build-inputs.txt"
+rm -f "$MARK" "$OUTDIR/bl1.bin" "$OUTDIR/fip.bin" "$OUTDIR/u-boot.bin" "$OUTDIR/build-inputs.txt"
+[[ -n $JOBS ]] || JOBS=$(nproc)
 WORK=$(mktemp -d "$CACHE/qemu-virt/build.XXXXXX")
 LOG=$WORK/build.log
 cleanup() {
@@ -231,6 +291,16 @@ if ! mv -T "$WORK/out" "$ENTRY" 2>/dev/null; then
 fi
 publish "$ENTRY"
 
-# shellcheck disable=SC2010,SC2012 # the names are 64 hex digits
-ls -1dt "$CACHE"/qemu-virt/*/ 2>/dev/null | grep -E '/[0-9a-f]{64}/$' | tail -n +$((KEEP + 1)) | xargs -r rm -rf
-echo "qemu-firmware: built ${KEY:0:16}$([[ $NO_BL33 -eq 0 ]] || echo ' (FIP without BL33)') -> $OUTDIR"
+# Keeps the KEEP entries used last: by the mtime of their `used` (a cache
+# hit truncates it), or of the entry itself if it was never hit.
+LAST_USE=()
+for d in "$CACHE"/qemu-virt/*/; do
+  d=${d%/}
+  [[ ${d##*/} =~ ^[0-9a-f]{64}$ ]] || continue
+  if [[ -f $d/used ]]; then LAST_USE+=("$d/used"); else LAST_USE+=("$d"); fi
+done
+if ((${#LAST_USE[@]} > KEEP)); then
+  stat -c '%.9Y %n' -- "${LAST_USE[@]}" | sort -rg | tail -n +$((KEEP + 1)) |
+    while read -r _ path; do rm -rf -- "${path%/used}"; done
+fi
+echo "qemu-firmware: built ${KEY:0:16}$WHICH -> $OUTDIR ($HOW)"

@@ -145,6 +145,19 @@ TEST(CommandRunnerTest, BackgroundChildLeftByASuccessfulCommandIsKilled) {
   EXPECT_FALSE(ProcessAlive(bg));
 }
 
+// The leader's exit is seen while a child still holds the output pipe
+// (the pidfd wakes the loop): the child goes, long before a 30 s sleep.
+TEST(CommandRunnerTest, LeaderExitIsSeenWhileAChildHoldsTheOutput) {
+  CommandSpec spec = Shell("sleep 30 & echo started; exit 0");
+  spec.kill_grace = 5s;
+  auto start = std::chrono::steady_clock::now();
+  auto r = RunCommand(spec);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->exit_code, 0);
+  EXPECT_NE(r->output_tail.find("started"), std::string::npos);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
+}
+
 TEST(CommandRunnerTest, CancelFlagStopsIt) {
   std::atomic<bool> cancel{false};
   CommandSpec spec = Shell("sleep 30");

@@ -82,5 +82,26 @@ TEST_F(FileBlockTargetTest, DiscardPunchesAHole) {
   EXPECT_EQ(back, std::vector<char>(4096, 0));
 }
 
+// A reflash of the same image discards what is a hole already: nothing is
+// punched (or synced), and the data beside it stays.
+TEST_F(FileBlockTargetTest, DiscardOfAHoleLeavesTheDataBesideIt) {
+  const std::string path = dir_ + "/f";
+  auto t = FileBlockTarget::Open(path, 4 << 20);
+  ASSERT_TRUE(t.ok());
+  std::vector<char> data(1 << 20, 'Z');
+  ASSERT_TRUE((*t)->Write(0, data.data(), data.size()).ok());
+  ASSERT_TRUE((*t)->Sync().ok());
+  auto result = (*t)->Discard(2 << 20, 2 << 20);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(*result, DiscardResult::kDiscarded);
+  EXPECT_TRUE((*t)->Sync().ok());
+  std::vector<char> back(1 << 20, 0);
+  ASSERT_TRUE((*t)->ReadUncached(0, back.data(), back.size()).ok());
+  EXPECT_EQ(back, data);
+  std::vector<char> hole(4096, 1);
+  ASSERT_TRUE((*t)->ReadUncached(3 << 20, hole.data(), hole.size()).ok());
+  EXPECT_EQ(hole, std::vector<char>(4096, 0));
+}
+
 }  // namespace
 }  // namespace hilt

@@ -81,6 +81,13 @@ TEST_F(ImageBuilderTest, SameInputsGiveIdenticalImages) {
   EXPECT_EQ(testing::ReadBytes(dir_ / "a.img"), testing::ReadBytes(dir_ / "b.img"));
 }
 
+TEST_F(ImageBuilderTest, ScratchImageIsTheSameImage) {
+  ASSERT_TRUE(BuildImage(layout_, {{"bl2", dir_ / "bl2.img"}}, dir_ / "a.img").ok());
+  ASSERT_TRUE(BuildImage(layout_, {{"bl2", dir_ / "bl2.img"}}, dir_ / "b.img", nullptr,
+                         ImageDurability::kScratch).ok());
+  EXPECT_EQ(testing::ReadBytes(dir_ / "a.img"), testing::ReadBytes(dir_ / "b.img"));
+}
+
 TEST_F(ImageBuilderTest, ReplacesAnExistingImageAtomically) {
   testing::WriteText(dir_ / "out.img", "old");
   ASSERT_TRUE(BuildImage(layout_, {}, dir_ / "out.img").ok());

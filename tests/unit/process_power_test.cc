@@ -158,6 +158,28 @@ TEST_F(ProcessPowerTest, ZeroGraceFreezesAtOnceAndKillsLater) {
   EXPECT_FALSE(std::filesystem::exists(P("board.pid")));
 }
 
+TEST_F(ProcessPowerTest, LetGoKillsTheFrozenGroupAndTheDestructorReapsIt) {
+  auto o = Options("echo $$ > " + P("pid") + "; exec sleep 30");
+  o.stop_grace = Nanos{0};
+  pid_t pid = 0;
+  {
+    ProcessPower power(o);
+    power.LetGo();  // nothing running: nothing to do
+    ASSERT_TRUE(power.On().ok());
+    pid = ReadPid(P("pid"));
+    ASSERT_GT(pid, 0);
+    power.LetGo();  // running, not off: left alone
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_NE(State(pid), 'Z') << "LetGo killed a running board";
+    ASSERT_TRUE(power.Off().ok());
+    power.LetGo();
+    for (int i = 0; i < 500 && State(pid) != 'Z'; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    EXPECT_EQ(State(pid), 'Z') << "killed, not yet reaped";
+  }
+  EXPECT_TRUE(GoneSoon(pid));
+  EXPECT_FALSE(std::filesystem::exists(P("board.pid")));
+}
+
 TEST_F(ProcessPowerTest, OnAfterTheProcessEndedStartsItAgain) {
   ProcessPower power(Options("exit 0"));
   ASSERT_TRUE(power.On().ok());
