@@ -179,13 +179,13 @@ void BootChecker::OnLine(std::string_view line, bool truncated) {
   if (block_.empty()) block_first_line_ = splitter_.lines();
   if (!line.empty()) block_last_text_ = block_.size();
   block_.append(line);
-  block_ += '\n';
+  block_.push_back('\n');
   if (block_.size() >= kBlockBytes) FlushBlock();
 }
 
 void BootChecker::FlushBlock() {
   if (block_.empty()) return;
-  const std::string_view block = block_;
+  const std::string_view block = block_.view();
   // A block where no pattern matches holds no line that would have matched:
   // only its last line is kept. Otherwise its lines are matched one by one,
   // in order, so whatever comes first in the stream still wins.

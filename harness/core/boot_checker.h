@@ -26,6 +26,7 @@
 
 #include <re2/set.h>
 
+#include "harness/core/byte_buffer.h"
 #include "harness/core/checker_types.h"
 #include "harness/core/line_splitter.h"
 #include "harness/core/literal_prefilter.h"
@@ -105,7 +106,7 @@ class BootChecker : private LineSink {
   std::unique_ptr<RE2::Set> unfiltered_;
   std::unique_ptr<RE2::Set> unfiltered_block_;
   bool block_safe_ = false;            // every global pattern has a block form
-  std::string block_;                  // complete lines, each followed by '\n'
+  ByteBuffer block_;                   // complete lines, each followed by '\n'
   size_t block_first_line_ = 0;        // number of its first line
   size_t block_last_text_ = std::string::npos;  // offset of its last non-empty line
   std::vector<int> hits_;

@@ -74,24 +74,31 @@ inline bool IsStopByte(unsigned char b, StopBytes set) {
 }
 
 #if defined(__SSE2__)
-// Bit k set if byte k of the 16 at p is a stop byte.
-inline unsigned StopMask16(const char* p, StopBytes set) {
-  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i not_tab = _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'));  // inverted below
-  const __m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7F));
+// Bit k set if byte k of x is a stop byte. Both sets fold the ranges into
+// one compare of x + 1 (wrapping): C0 controls become 0x01..0x20, 0xFF
+// becomes 0x00 and, as a signed byte, DEL and every byte from 0x80 become
+// negative; tab is then taken out.
+inline unsigned StopMask16(__m128i x, StopBytes set) {
+  const __m128i x1 = _mm_add_epi8(x, _mm_set1_epi8(1));
+  const __m128i tab = _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'));
   __m128i stop;
   if (set == StopBytes::kControl) {
-    // x <= 0x1F unsigned: min(x, 0x1F) == x.
-    const __m128i c0 = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x);
-    const __m128i ff = _mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(0xFF)));
-    stop = _mm_or_si128(_mm_andnot_si128(not_tab, c0), _mm_or_si128(del, ff));
+    // x + 1 <= 0x20 unsigned: C0 or 0xFF; then DEL.
+    const __m128i c0_or_ff = _mm_cmpeq_epi8(_mm_min_epu8(x1, _mm_set1_epi8(0x20)), x1);
+    const __m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7F));
+    stop = _mm_or_si128(_mm_andnot_si128(tab, c0_or_ff), del);
   } else {
-    // Signed x < 0x20: a C0 control or a byte from 0x80.
-    const __m128i c0_or_high = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
+    // x + 1 < 0x21 signed: C0, DEL or a byte from 0x80; then the backslash.
+    const __m128i c0_del_high = _mm_cmplt_epi8(x1, _mm_set1_epi8(0x21));
     const __m128i backslash = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
-    stop = _mm_or_si128(_mm_andnot_si128(not_tab, c0_or_high), _mm_or_si128(del, backslash));
+    stop = _mm_or_si128(_mm_andnot_si128(tab, c0_del_high), backslash);
   }
   return static_cast<unsigned>(_mm_movemask_epi8(stop));
+}
+
+// The same for the 16 bytes at p.
+inline unsigned StopMask16(const char* p, StopBytes set) {
+  return StopMask16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), set);
 }
 #endif
 

@@ -72,9 +72,10 @@ inline size_t ScanCopying(const char* raw, size_t i, size_t n, char* out, size_t
   }
 #if defined(__SSE2__)
   for (; i + 16 <= n; i += 16) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + (i - run_start)),
-                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(raw + i)));
-    const unsigned mask = StopMask16(raw + i, StopBytes::kEscape);
+    // Loaded once: the store could alias raw as far as the compiler knows.
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(raw + i));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + (i - run_start)), x);
+    const unsigned mask = StopMask16(x, StopBytes::kEscape);
     if (mask != 0) {
       i += static_cast<size_t>(__builtin_ctz(mask));
       *copied = i;

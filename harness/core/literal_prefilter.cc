@@ -28,6 +28,34 @@ inline size_t PairHash(char a, char b) {
   return ((size_t{Fold(a)} << 4) ^ Fold(b)) & 0xFFF;
 }
 
+// The byte pair at p as an index of 16 bits: p[0] | p[1] << 8.
+inline size_t RawPair(const char* p) {
+  return size_t{static_cast<unsigned char>(p[0])} |
+         size_t{static_cast<unsigned char>(p[1])} << 8;
+}
+
+// Calls f(RawPair) for every raw byte pair whose folded bytes are x y
+// (folded already): the pair as it is and its upper-case letter variants.
+template <typename F>
+void ForEachRawPair(char x, char y, F f) {
+  auto variants = [](char c, unsigned char out[2]) {
+    const auto b = static_cast<unsigned char>(c);
+    out[0] = b;
+    if (b >= 'a' && b <= 'z') {
+      out[1] = static_cast<unsigned char>(b - 32);
+      return 2;
+    }
+    return 1;
+  };
+  unsigned char xs[2];
+  unsigned char ys[2];
+  const int nx = variants(x, xs);
+  const int ny = variants(y, ys);
+  for (int i = 0; i < nx; ++i) {
+    for (int j = 0; j < ny; ++j) f(size_t{xs[i]} | size_t{ys[j]} << 8);
+  }
+}
+
 }  // namespace
 
 LiteralPrefilter::LiteralPrefilter(const std::vector<std::string>& regexes)
@@ -75,14 +103,22 @@ LiteralPrefilter::LiteralPrefilter(const std::vector<std::string>& regexes)
     any_filtered_ = false;
     return;
   }
-  shift_.fill(static_cast<uint8_t>(window_ - 1));
+  // Shifts by raw pair, exact (no hash collisions): each folded pair of an
+  // atom's window sets every raw pair that folds to it.
+  shift_.assign(65536, static_cast<uint8_t>(window_ - 1));
+  first_pair_.assign(65536 / 64, 0);
   std::vector<std::vector<int>> buckets(kHashSize);
   for (size_t a = 0; a < atoms_.size(); ++a) {
     const std::string& atom = atoms_[a];
     for (size_t q = 1; q < window_; ++q) {
-      const size_t h = PairHash(atom[q - 1], atom[q]);
-      shift_[h] = std::min(shift_[h], static_cast<uint8_t>(window_ - 1 - q));
+      const auto s = static_cast<uint8_t>(window_ - 1 - q);
+      ForEachRawPair(atom[q - 1], atom[q], [&](size_t raw) {
+        shift_[raw] = std::min(shift_[raw], s);
+      });
     }
+    ForEachRawPair(atom[0], atom[1], [&](size_t raw) {
+      first_pair_[raw / 64] |= uint64_t{1} << (raw % 64);
+    });
     buckets[PairHash(atom[window_ - 2], atom[window_ - 1])].push_back(static_cast<int>(a));
   }
   bucket_start_.reserve(kHashSize + 1);
@@ -100,15 +136,19 @@ void LiteralPrefilter::FindAtoms(std::string_view text, std::vector<int>* found)
   const size_t n = text.size();
   const size_t m = window_;
   if (n < m) return;
+  const uint8_t* shift = shift_.data();
+  const uint64_t* first_pair = first_pair_.data();
   // pos is the last byte of the window; the window starts at pos + 1 - m.
-  for (size_t pos = m - 1; pos < n;) {
-    const size_t h = PairHash(p[pos - 1], p[pos]);
-    const uint8_t shift = shift_[h];
-    if (shift != 0) {
-      pos += shift;
-      continue;
+  for (size_t pos = m - 1; pos < n; ++pos) {
+    // Skip while the window's last pair ends no atom's window.
+    for (uint8_t s; (s = shift[RawPair(p + pos - 1)]) != 0;) {
+      pos += s;
+      if (pos >= n) return;
     }
     const size_t start = pos + 1 - m;
+    const size_t first = RawPair(p + start);
+    if ((first_pair[first / 64] >> (first % 64) & 1) == 0) continue;
+    const size_t h = PairHash(p[pos - 1], p[pos]);
     for (uint32_t k = bucket_start_[h]; k < bucket_start_[h + 1]; ++k) {
       const int a = bucket_atoms_[k];
       const std::string& atom = atoms_[static_cast<size_t>(a)];
@@ -119,7 +159,6 @@ void LiteralPrefilter::FindAtoms(std::string_view text, std::vector<int>* found)
         found->push_back(a);
       }
     }
-    ++pos;
   }
 }
 

@@ -70,13 +70,19 @@ class LiteralPrefilter {
   std::vector<bool> id_filtered_;  // by FilteredRE2 id
   bool any_filtered_ = false;
   // Wu-Manber over the first window_ bytes of each atom (window_ = the
-  // shortest atom's length): shift_[h] is how far the window may move when
-  // its last byte pair hashes to h; 0 means some atom's window ends in such
-  // a pair, and bucket_[h] lists those atoms.
+  // shortest atom's length): the shift for hash h is how far the window may
+  // move when its last byte pair hashes to h; 0 means some atom's window
+  // ends in such a pair, and bucket h lists those atoms. shift_ holds it by
+  // the raw pair (first byte | second << 8), so a step is one 16-bit load
+  // and one lookup, without folding or hashing.
   size_t window_ = 0;
-  std::array<uint8_t, kHashSize> shift_{};
+  std::vector<uint8_t> shift_;  // 65536
   std::vector<uint32_t> bucket_start_;  // kHashSize + 1 offsets into bucket_atoms_
   std::vector<int> bucket_atoms_;
+  // Bit (b0 << 8 | b1) set if some atom starts with the raw byte pair b0 b1
+  // in some case: a window whose last pair has shift 0 (a frequent pair
+  // like "er") is compared with its bucket's atoms only if it starts so.
+  std::vector<uint64_t> first_pair_;  // 65536 bits
 };
 
 }  // namespace hilt

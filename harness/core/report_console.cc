@@ -164,7 +164,7 @@ void ConsoleExcerptBuilder::OnLine(std::string_view text, bool /*truncated*/) {
 }
 
 std::string_view ConsoleExcerptBuilder::TailText(const TailLine& line) const {
-  return std::string_view(tail_text_).substr(line.offset - text_base_, line.size);
+  return tail_text_.view().substr(line.offset - text_base_, line.size);
 }
 
 ExcerptLine ConsoleExcerptBuilder::TailExcerptLine(const TailLine& line, int stage,
@@ -184,7 +184,7 @@ void ConsoleExcerptBuilder::CompactTail() {
   const uint64_t dropped_text =
       tail_front_ < tail_.size() ? tail_[tail_front_].offset - text_base_ : tail_text_.size();
   if (dropped_text >= 3 * (tail_text_.size() - dropped_text) && dropped_text >= 4096) {
-    tail_text_.erase(0, dropped_text);
+    tail_text_.erase_front(dropped_text);
     text_base_ += dropped_text;
   }
   if (tail_front_ >= 3 * (tail_.size() - tail_front_) && tail_front_ >= 256) {

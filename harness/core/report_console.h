@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/core/byte_buffer.h"
 #include "harness/core/console_log.h"
 #include "harness/core/line_splitter.h"
 #include "harness/core/status.h"
@@ -122,7 +123,7 @@ class ConsoleExcerptBuilder : public LineSink {
   // bytes, no allocation. Both are compacted once most of them is dropped.
   std::vector<TailLine> tail_;
   size_t tail_front_ = 0;            // first record still in the tail
-  std::string tail_text_;
+  ByteBuffer tail_text_;
   uint64_t text_base_ = 0;           // offset of tail_text_[0] in all texts
   ConsoleExcerpt out_;
 };

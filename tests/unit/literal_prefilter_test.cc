@@ -136,6 +136,48 @@ TEST(LiteralPrefilterTest, NeverHidesAMatchOfRe2) {
   EXPECT_GT(filtered_patterns, 300);  // the test exercised real atoms
 }
 
+// The scan's tables are indexed by raw byte pairs (every case of an atom's
+// folded pairs): an atom in any mix of cases, at every offset of texts of
+// random bytes, among atoms of other lengths (the window is the shortest),
+// is always found; and RE2 agrees wherever a pattern matches.
+TEST(LiteralPrefilterTest, AtomInAnyCaseAtEveryOffsetOfRandomBytes) {
+  std::mt19937 rng(99);
+  const std::string letters = "abcdefghijklmnopqrstuvwxyz:;@[]{}`^ -_.0123456789";
+  for (int round = 0; round < 60; ++round) {
+    std::vector<std::string> literals;
+    const int count = 1 + static_cast<int>(rng() % 8);
+    for (int k = 0; k < count; ++k) {
+      std::string lit;
+      const size_t len = 3 + rng() % 12;
+      while (lit.size() < len) lit += letters[rng() % letters.size()];
+      literals.push_back(lit);
+    }
+    std::vector<std::string> regexes;
+    for (const std::string& lit : literals) regexes.push_back("(?i)" + RE2::QuoteMeta(lit));
+    LiteralPrefilter f(regexes);
+    std::vector<std::unique_ptr<RE2>> compiled;
+    for (const std::string& re : regexes) {
+      compiled.push_back(std::make_unique<RE2>(re, ConsoleRegexOptions()));
+    }
+    for (const std::string& lit : literals) {
+      for (size_t offset = 0; offset < 40; ++offset) {
+        std::string text;
+        for (size_t i = 0; i < offset; ++i) text += static_cast<char>(rng() & 0xFF);
+        for (const char c : lit) {
+          text += (rng() % 2 != 0 && c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+        }
+        for (size_t i = rng() % 8; i > 0; --i) text += static_cast<char>(rng() & 0xFF);
+        ASSERT_TRUE(f.MayMatch(text)) << "atom '" << lit << "' at " << offset;
+        for (size_t i = 0; i < regexes.size(); ++i) {
+          if (f.filtered(i) && RE2::PartialMatch(text, *compiled[i])) {
+            ASSERT_TRUE(f.MayMatch(text)) << regexes[i];
+          }
+        }
+      }
+    }
+  }
+}
+
 Stage MakeStage(std::string name, std::string re) {
   Stage st;
   st.name = std::move(name);
