@@ -178,8 +178,7 @@ void BootChecker::OnLine(std::string_view line, bool truncated) {
   }
   if (block_.empty()) block_first_line_ = splitter_.lines();
   if (!line.empty()) block_last_text_ = block_.size();
-  block_.append(line);
-  block_.push_back('\n');
+  block_.append_with(line, '\n');
   if (block_.size() >= kBlockBytes) FlushBlock();
 }
 

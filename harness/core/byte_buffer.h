@@ -85,6 +85,15 @@ class ByteBuffer {
     size_ += bytes.size();
   }
 
+  // append(bytes) then push_back(end), with one capacity test (a line and
+  // its terminator).
+  void append_with(std::string_view bytes, char end) {
+    if (capacity_ - size_ <= bytes.size()) Grow(bytes.size() + 1);
+    CopyBytes(data_.get() + size_, bytes.data(), bytes.size());
+    size_ += bytes.size();
+    data_[size_++] = end;
+  }
+
   void push_back(char c) {
     if (capacity_ == size_) Grow(1);
     data_[size_++] = c;

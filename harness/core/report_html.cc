@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "harness/core/atomic_file.h"
+#include "harness/core/console_log.h"
 #include "harness/core/html_text.h"
 #include "harness/core/report_timeline.h"
 
@@ -34,22 +35,31 @@ std::string Seconds(const std::optional<Nanos>& t) {
 }
 
 void AppendLine(const ExcerptLine& line, const Verdict& v, std::string* out) {
+  // Appended in place: no class string or time string per line (the tail
+  // has thousands of lines).
   const bool marker = line.stage >= 0;
-  std::string classes = marker ? "marker" : "";
-  if (line.failure) classes = marker ? "marker failure" : "failure";
-  if (!classes.empty()) {
-    *out += "<span class=\"" + classes + "\"";
-    if (marker) *out += fmt::format(" id=\"stage-{}\"", line.stage);
-    *out += ">";
+  const bool span = marker || line.failure;
+  if (span) {
+    if (!marker) {
+      *out += "<span class=\"failure\">";
+    } else {
+      *out += line.failure ? "<span class=\"marker failure\"" : "<span class=\"marker\"";
+      *out += fmt::format(" id=\"stage-{}\">", line.stage);
+    }
   }
-  if (line.t) *out += "<span class=\"t\">" + FormatLogTime(*line.t) + "</span>";
+  if (line.t) {
+    char time[kMaxLogTimeBytes];
+    *out += "<span class=\"t\">";
+    out->append(time, FormatLogTimeTo(*line.t, time));
+    *out += "</span>";
+  }
   if (marker) {
     *out += "<span class=\"tag\">";
     AppendHtmlEscaped(v.stages[static_cast<size_t>(line.stage)].name, out);
     *out += "</span>";
   }
   AppendHtmlEscaped(line.text, out);
-  *out += classes.empty() ? "\n" : "</span>";
+  *out += span ? "</span>" : "\n";
 }
 
 void AppendConsole(const Verdict& v, const ReportInfo& info, const ConsoleExcerpt& c,

@@ -1,6 +1,7 @@
 // CopyBytes (overlapping short moves) against memcpy at every length and
 // alignment, touching nothing outside the ranges; ByteBuffer against
-// std::string on random appends, clears and front erasures.
+// std::string on random appends (with and without a terminator), clears and
+// front erasures.
 #include "harness/core/byte_buffer.h"
 
 #include <random>
@@ -40,8 +41,15 @@ TEST(ByteBufferTest, EqualsAStringOnRandomOperations) {
     if (op < 60) {
       std::string piece(rng() % (op < 5 ? 5000 : 90), '\0');
       for (char& c : piece) c = static_cast<char>(rng() & 0xFF);
-      buffer.append(piece);
-      want += piece;
+      if (op < 40) {
+        buffer.append(piece);
+        want += piece;
+      } else {
+        const char end = static_cast<char>(rng() & 0xFF);
+        buffer.append_with(piece, end);
+        want += piece;
+        want += end;
+      }
     } else if (op < 90) {
       const char c = static_cast<char>(rng() & 0xFF);
       buffer.push_back(c);
@@ -58,6 +66,21 @@ TEST(ByteBufferTest, EqualsAStringOnRandomOperations) {
     ASSERT_EQ(buffer.empty(), want.empty());
     ASSERT_GE(buffer.capacity(), buffer.size());
     ASSERT_EQ(buffer.view(), want) << "step " << step;
+  }
+}
+
+TEST(ByteBufferTest, AppendWithFillsToTheLastByteThenGrows) {
+  for (size_t n = 1; n <= 70; ++n) {
+    ByteBuffer buffer;
+    buffer.reserve(n);
+    const size_t capacity = buffer.capacity();
+    const std::string piece(capacity - 1, 'x');
+    buffer.append_with(piece, '\n');
+    EXPECT_EQ(buffer.capacity(), capacity);
+    EXPECT_EQ(buffer.view(), piece + "\n");
+    buffer.append_with("", '!');
+    EXPECT_GT(buffer.capacity(), capacity);
+    EXPECT_EQ(buffer.view(), piece + "\n!");
   }
 }
 

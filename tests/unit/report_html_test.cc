@@ -70,6 +70,28 @@ TEST(ReportHtmlTest, VerdictFirstThenTimelineStagesFactsTestsConsole) {
   EXPECT_EQ(Count(html, "://"), 1u);
 }
 
+TEST(ReportHtmlTest, ConsoleLineMarkupForEveryClassAndTime) {
+  Verdict v = Failed();
+  ConsoleExcerpt c;
+  c.total_lines = 5;
+  c.head = {{1, std::nullopt, "plain <a>", -1, false},
+            {2, milliseconds(1500), "timed", -1, false},
+            {3, std::nullopt, "bad", -1, true},
+            {4, milliseconds(2250), "BL2 & co", 0, false},
+            {5, std::nullopt, "both", 1, true}};
+  ReportInfo info{"s", "lab", {}, {}, "console.raw"};
+  const std::string html = RenderReportHtml(v, info, &c);
+  const std::string want =
+      "<pre class=\"console\">plain &lt;a&gt;\n"
+      "<span class=\"t\">" + FormatLogTime(milliseconds(1500)) + "</span>timed\n"
+      "<span class=\"failure\">bad</span>"
+      "<span class=\"marker\" id=\"stage-0\"><span class=\"t\">" +
+      FormatLogTime(milliseconds(2250)) + "</span><span class=\"tag\">bl2</span>BL2 &amp; co</span>"
+      "<span class=\"marker failure\" id=\"stage-1\"><span class=\"tag\">bl31</span>both</span>"
+      "</pre>\n";
+  EXPECT_NE(html.find(want), std::string::npos) << html.substr(html.find("<pre class=\"console\">"));
+}
+
 TEST(ReportHtmlTest, EveryByteFromTheBoardAndTheNamesIsEscaped) {
   Verdict v = Failed();
   ConsoleExcerptBuilder b(v, {});
