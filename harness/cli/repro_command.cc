@@ -51,15 +51,7 @@ RunResult OneRun(const LabSession& session, const Suite& suite, const std::strin
   options.recover_from = session.recover_from;
   std::string step;
   auto ran = RunSuiteOnBoard(session, suite, options, &step);
-  if (ran.ok()) return *ran;
-  RunResult failed;
-  failed.verdict.outcome = Outcome::kError;
-  failed.verdict.failed_stage = step;
-  failed.verdict.reason = ran.status().message();
-  failed.verdict.infra_errors.push_back(step + ": " + ran.status().message());
-  failed.exit_code = ExitCodeFor(ran.status());
-  failed.stopped_at = step;
-  return failed;
+  return ran.ok() ? *ran : SetupFailure(ran.status(), step);
 }
 
 int Repro(const ReproArgs& args) {

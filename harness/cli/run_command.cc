@@ -50,12 +50,7 @@ int BisectExit(const RunResult& r) {
 // For failures after the run folder exists but before the run starts: the
 // folder still gets a result.json saying why.
 int FailInRunDir(const Status& s, const std::string& run_dir, const std::string& suite, const std::string& step) {
-  Verdict v;
-  v.outcome = Outcome::kError;
-  v.failed_stage = step;
-  v.reason = s.message();
-  v.infra_errors.push_back(step + ": " + s.message());
-  (void)WriteResultJson(run_dir + "/result.json", v, suite);
+  (void)WriteResultJson(run_dir + "/result.json", SetupFailure(s, step).verdict, suite);
   std::fprintf(stderr, "hilt run: %s\nhilt run: results in %s\n", s.message().c_str(), run_dir.c_str());
   return ExitCodeFor(s);
 }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "harness/core/exit_code.h"
 #include "harness/devices/clock.h"
 #include "harness/runner/build_lock.h"
 #include "harness/runner/device_factory.h"
@@ -16,13 +17,17 @@ StatusOr<RunResult> RunSuiteOnBoard(const LabSession& session, const Suite& suit
                                     const BoardRunOptions& options, std::string* failed_step) {
   const LabConfig& lab = session.lab;
   const BoardConfig& board = *session.board;
+  auto fail = [failed_step](const char* step, const Status& status) {
+    *failed_step = step;
+    return status;
+  };
   SteadyClock clock;
   auto power = MakePowerSwitch(board, lab.timeouts, &clock);
-  if (!power.ok()) return (*failed_step = "power", power.status());
+  if (!power.ok()) return fail("power", power.status());
   auto mux = MakeSdMux(board, lab.timeouts);
-  if (!mux.ok()) return (*failed_step = "mux", mux.status());
+  if (!mux.ok()) return fail("mux", mux.status());
   auto recorder = ReportRecorder::Create(options.run_dir, suite.name, lab.limits.console_log);
-  if (!recorder.ok()) return (*failed_step = "reports", recorder.status());
+  if (!recorder.ok()) return fail("reports", recorder.status());
   RealLabSteps real_steps(&lab, &board, &clock, options.run_dir);
   // Runs of one lab share ${BUILD_DIR}: they build and image one at a time.
   BuildLockedSteps steps(&real_steps, lab.state_dir + "/build.lock", options.progress);
@@ -39,6 +44,17 @@ StatusOr<RunResult> RunSuiteOnBoard(const LabSession& session, const Suite& suit
   RunDeps deps{&clock, power->get(), mux->get(), &steps, recorder->get(),
                board.services.empty() ? nullptr : &services};
   return ExecuteRun(req, deps);
+}
+
+RunResult SetupFailure(const Status& status, const std::string& step) {
+  RunResult failed;
+  failed.verdict.outcome = Outcome::kError;
+  failed.verdict.failed_stage = step;
+  failed.verdict.reason = status.message();
+  failed.verdict.infra_errors.push_back(step + ": " + status.message());
+  failed.exit_code = ExitCodeFor(status);
+  failed.stopped_at = step;
+  return failed;
 }
 
 void DropCardImage(const std::string& run_dir) {

@@ -30,6 +30,10 @@ struct BoardRunOptions {
 StatusOr<RunResult> RunSuiteOnBoard(const LabSession& session, const Suite& suite,
                                     const BoardRunOptions& options, std::string* failed_step);
 
+// The result of a run that could not start: verdict error at `step`,
+// naming why (result.json's reason and infra_errors), exit code of its class.
+RunResult SetupFailure(const Status& status, const std::string& step);
+
 // The card image is written to the board before the boot and needed by
 // nothing after it: replay and repro read the console, history the results,
 // and image.log names every part with its sha256. Though sparse (~1 MB on

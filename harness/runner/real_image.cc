@@ -16,7 +16,8 @@ Status RealLabSteps::Image(const ImageConfig& image, const std::map<std::string,
   if (!layout.ok()) return layout.status();
   std::vector<image::SlotFile> files;
   for (const auto& [slot, path] : parts) files.push_back({slot, path});
-  // Flashed and verified next, then dropped with the run folder's copy.
+  // Flashed and verified next; a scratch file (dropped after the run unless
+  // --keep-image, and never synced: the card is what must be durable).
   auto report = image::BuildImage(*layout, files, image_path, nullptr, image::ImageDurability::kScratch);
   std::ofstream log(log_path, std::ios::app);
   if (!report.ok()) {
