@@ -1,6 +1,8 @@
 #include "harness/core/literal_prefilter.h"
 
 #include <algorithm>
+#include <map>
+#include <string_view>
 
 #include <re2/filtered_re2.h>
 
@@ -36,21 +38,24 @@ inline size_t RawPair(const char* p) {
 
 // Calls f(RawPair) for every raw byte pair whose folded bytes are x y
 // (folded already): the pair as it is and its upper-case letter variants.
+// The raw bytes that fold to the folded byte c: c, and for a letter its
+// upper case too. Returns how many.
+int CaseVariants(char c, unsigned char out[2]) {
+  const auto b = static_cast<unsigned char>(c);
+  out[0] = b;
+  if (b >= 'a' && b <= 'z') {
+    out[1] = static_cast<unsigned char>(b - 32);
+    return 2;
+  }
+  return 1;
+}
+
 template <typename F>
 void ForEachRawPair(char x, char y, F f) {
-  auto variants = [](char c, unsigned char out[2]) {
-    const auto b = static_cast<unsigned char>(c);
-    out[0] = b;
-    if (b >= 'a' && b <= 'z') {
-      out[1] = static_cast<unsigned char>(b - 32);
-      return 2;
-    }
-    return 1;
-  };
   unsigned char xs[2];
   unsigned char ys[2];
-  const int nx = variants(x, xs);
-  const int ny = variants(y, ys);
+  const int nx = CaseVariants(x, xs);
+  const int ny = CaseVariants(y, ys);
   for (int i = 0; i < nx; ++i) {
     for (int j = 0; j < ny; ++j) f(size_t{xs[i]} | size_t{ys[j]} << 8);
   }
@@ -58,7 +63,7 @@ void ForEachRawPair(char x, char y, F f) {
 
 }  // namespace
 
-LiteralPrefilter::LiteralPrefilter(const std::vector<std::string>& regexes)
+LiteralPrefilter::LiteralPrefilter(const std::vector<std::string>& regexes, Scan scan)
     : filter_(std::make_unique<re2::FilteredRE2>(kMinAtomBytes)),
       filtered_(regexes.size(), false) {
   static_assert(kHashSize == 0x1000, "PairHash is 12 bits");
@@ -127,11 +132,132 @@ LiteralPrefilter::LiteralPrefilter(const std::vector<std::string>& regexes)
     bucket_atoms_.insert(bucket_atoms_.end(), bucket.begin(), bucket.end());
   }
   bucket_start_.push_back(static_cast<uint32_t>(bucket_atoms_.size()));
+  // Wu-Manber stays for the last bytes of a text, which TeddyScan leaves.
+  if (scan == Scan::kFastest && CpuHasAvx2()) {
+    BuildTeddy();
+  }
+}
+
+namespace {
+
+// How often a byte turns up in console text, roughly (255 for a space; letters
+// by their English frequency, hex digits and the punctuation of log lines
+// among them): a fingerprint of rare bytes lets few positions through.
+int ConsoleByteFrequency(unsigned char b) {
+  // Most common first; each group scores 30 less than the one before.
+  static constexpr std::string_view kByCommonness[] = {
+      " ", "e0", "tao1in", "srd2c3fm", "45l6h789b.", "u:p-x", "g=,_/wy[]()", "vk>'@\t",
+  };
+  if (b >= 'A' && b <= 'Z') b = static_cast<unsigned char>(b + 32);
+  int frequency = 255;
+  for (std::string_view bytes : kByCommonness) {
+    if (bytes.find(static_cast<char>(b)) != std::string_view::npos) return frequency;
+    frequency -= 30;
+  }
+  return frequency;  // other punctuation, control and high bytes
+}
+
+// The offset of the atom's rarest TeddyMasks::kFingerprintBytes bytes (or
+// all of it, if shorter).
+size_t RarestWindow(const std::string& atom) {
+  const size_t width = std::min<size_t>(atom.size(), TeddyMasks::kFingerprintBytes);
+  size_t best = 0;
+  int best_score = 1 << 30;
+  for (size_t o = 0; o + width <= atom.size(); ++o) {
+    int score = 0;
+    for (size_t i = 0; i < width; ++i) {
+      score += ConsoleByteFrequency(static_cast<unsigned char>(atom[o + i]));
+    }
+    if (score < best_score) {
+      best_score = score;
+      best = o;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+void LiteralPrefilter::BuildTeddy() {
+  // Each atom's fingerprint is its rarest 4 bytes (so "mmc: no card"
+  // is not looked for at every "mmc"). Atoms with the same
+  // fingerprint share a bucket; the fingerprints, sorted, are cut into 8
+  // runs, so that a bucket's fingerprints look alike and let fewer other
+  // texts through.
+  std::map<std::string, std::vector<int>> by_fingerprint;
+  teddy_offset_.assign(atoms_.size(), 0);
+  for (size_t a = 0; a < atoms_.size(); ++a) {
+    const size_t o = RarestWindow(atoms_[a]);
+    teddy_offset_[a] = o;
+    teddy_max_offset_ = std::max(teddy_max_offset_, o);
+    by_fingerprint[atoms_[a].substr(o, TeddyMasks::kFingerprintBytes)].push_back(static_cast<int>(a));
+  }
+  const size_t groups = by_fingerprint.size();
+  size_t g = 0;
+  for (const auto& [fingerprint, members] : by_fingerprint) {
+    const auto bucket = static_cast<int>(groups <= 8 ? g : g * 8 / groups);
+    ++g;
+    for (int a : members) teddy_buckets_[static_cast<size_t>(bucket)].push_back(a);
+    for (int i = 0; i < TeddyMasks::kFingerprintBytes; ++i) {
+      if (static_cast<size_t>(i) >= fingerprint.size()) {
+        teddy_masks_.AllowAny(i, bucket);  // a 3-byte atom
+        continue;
+      }
+      unsigned char variants[2];
+      const int count = CaseVariants(fingerprint[static_cast<size_t>(i)], variants);
+      for (int v = 0; v < count; ++v) teddy_masks_.Allow(i, variants[v], bucket);
+    }
+  }
+  teddy_ = true;
 }
 
 LiteralPrefilter::~LiteralPrefilter() = default;
 
 void LiteralPrefilter::FindAtoms(std::string_view text, std::vector<int>* found) const {
+  if (teddy_) {
+    FindAtomsTeddy(text, found);
+  } else {
+    FindAtomsWuManber(text, found);
+  }
+}
+
+void LiteralPrefilter::CompareBucketAtoms(std::string_view text, size_t fingerprint_at,
+                                          uint32_t buckets, std::vector<int>* found) const {
+  for (; buckets != 0; buckets &= buckets - 1) {
+    for (const int a : teddy_buckets_[static_cast<size_t>(__builtin_ctz(buckets))]) {
+      const std::string& atom = atoms_[static_cast<size_t>(a)];
+      const size_t offset = teddy_offset_[static_cast<size_t>(a)];
+      if (offset > fingerprint_at) continue;
+      const size_t start = fingerprint_at - offset;
+      if (atom.size() > text.size() - start) continue;
+      size_t j = 0;
+      while (j < atom.size() && Fold(text[start + j]) == static_cast<unsigned char>(atom[j])) ++j;
+      if (j == atom.size() && std::find(found->begin(), found->end(), a) == found->end()) {
+        found->push_back(a);
+      }
+    }
+  }
+}
+
+void LiteralPrefilter::FindAtomsTeddy(std::string_view text, std::vector<int>* found) const {
+  struct Context {
+    const LiteralPrefilter* self;
+    std::string_view text;
+    std::vector<int>* found;
+  } context{this, text, found};
+  const size_t stop = TeddyScanAvx2(
+      teddy_masks_, text.data(), text.size(),
+      [](void* c, size_t fingerprint_at, uint32_t buckets) {
+        auto* ctx = static_cast<Context*>(c);
+        ctx->self->CompareBucketAtoms(ctx->text, fingerprint_at, buckets, ctx->found);
+      },
+      &context);
+  // An atom whose fingerprint starts in the last few bytes starts at most
+  // teddy_max_offset_ before them, and lies wholly inside what follows.
+  FindAtomsWuManber(text.substr(stop - std::min(stop, teddy_max_offset_)), found);
+}
+
+void LiteralPrefilter::FindAtomsWuManber(std::string_view text, std::vector<int>* found) const {
   const char* p = text.data();
   const size_t n = text.size();
   const size_t m = window_;
@@ -160,6 +286,13 @@ void LiteralPrefilter::FindAtoms(std::string_view text, std::vector<int>* found)
       }
     }
   }
+}
+
+std::vector<int> LiteralPrefilter::AtomsIn(std::string_view text) const {
+  std::vector<int> found;
+  if (window_ >= 2) FindAtoms(text, &found);
+  std::sort(found.begin(), found.end());
+  return found;
 }
 
 bool LiteralPrefilter::MayMatch(std::string_view text) const {
