@@ -244,16 +244,21 @@ void LiteralPrefilter::FindAtomsTeddy(std::string_view text, std::vector<int>* f
     const LiteralPrefilter* self;
     std::string_view text;
     std::vector<int>* found;
-  } context{this, text, found};
+    size_t candidates;
+  } context{this, text, found, 0};
+  // Text that lets a candidate through every few bytes (one long run of a
+  // letter of some fingerprint, say) goes to Wu-Manber instead: comparing
+  // atoms at each of them would cost more than its skips.
   const size_t stop = TeddyScanAvx2(
       teddy_masks_, text.data(), text.size(),
       [](void* c, size_t fingerprint_at, uint32_t buckets) {
         auto* ctx = static_cast<Context*>(c);
         ctx->self->CompareBucketAtoms(ctx->text, fingerprint_at, buckets, ctx->found);
+        return ++ctx->candidates < 64 || ctx->candidates * 16 < fingerprint_at;
       },
       &context);
-  // An atom whose fingerprint starts in the last few bytes starts at most
-  // teddy_max_offset_ before them, and lies wholly inside what follows.
+  // An atom whose fingerprint starts at or after `stop` starts at most
+  // teddy_max_offset_ before it, and lies wholly inside what follows.
   FindAtomsWuManber(text.substr(stop - std::min(stop, teddy_max_offset_)), found);
 }
 

@@ -71,7 +71,8 @@ __attribute__((target("avx2"))) size_t TeddyScanAvx2(const TeddyMasks& masks, co
     while (any != 0) {
       const int k = __builtin_ctz(any);
       any &= any - 1;
-      fn(context, pos + static_cast<size_t>(k), bits[k]);
+      const size_t start = pos + static_cast<size_t>(k);
+      if (!fn(context, start, bits[k])) return start + 1;
     }
   }
   return pos;

@@ -41,10 +41,12 @@ bool CpuHasAvx2();
 constexpr size_t kTeddyStepBytes = 32 + TeddyMasks::kFingerprintBytes - 1;
 
 // Called for each candidate: its start position and its bucket bits.
-using TeddyCandidateFn = void (*)(void* context, size_t start, uint32_t buckets);
+// Returns false to stop the scan there.
+using TeddyCandidateFn = bool (*)(void* context, size_t start, uint32_t buckets);
 
 // Reports every candidate start position below the one it returns, in
-// increasing order. It returns where it stopped: fewer than kTeddyStepBytes
+// increasing order. It returns where it stopped: just past the candidate
+// for which fn returned false, or fewer than kTeddyStepBytes
 // before the end (a step reads that much for its 32 positions), for the
 // caller to look at by other means. Needs CpuHasAvx2().
 size_t TeddyScanAvx2(const TeddyMasks& masks, const char* text, size_t n, TeddyCandidateFn fn,

@@ -182,7 +182,8 @@ TEST(LiteralPrefilterTest, AtomInAnyCaseAtEveryOffsetOfRandomBytes) {
 // scan finds: atoms of 3 to 20 bytes sharing prefixes (so buckets hold
 // several), in any case, at every offset of texts from 0 to 140 bytes,
 // across the 32-byte steps and in the bytes the SIMD loop leaves to the
-// portable scan, among random bytes and near-misses.
+// portable scan, among random bytes and near-misses; and in long texts of
+// atom pieces, where the SIMD scan gives up on the candidates' density.
 TEST(LiteralPrefilterTest, SimdScanFindsTheSameAtomsAsThePortableScan) {
   std::mt19937 rng(31);
   const std::string letters = "abcdeERROR:rst;@[ -_.019";
@@ -222,6 +223,17 @@ TEST(LiteralPrefilterTest, SimdScanFindsTheSameAtomsAsThePortableScan) {
       text.resize(len);
       ASSERT_EQ(simd.AtomsIn(text), portable.AtomsIn(text)) << "round " << round << " text " << text;
       ASSERT_EQ(simd.MayMatch(text), portable.MayMatch(text));
+    }
+    // Dense candidates (pieces of atoms only, up to 3 KB), where the SIMD
+    // scan hands the rest of the text to Wu-Manber part way.
+    for (int t = 0; t < 10; ++t) {
+      std::string text;
+      const size_t len = 200 + rng() % 3000;
+      while (text.size() < len) {
+        const std::string& lit = literals[rng() % literals.size()];
+        text += lit.substr(rng() % lit.size());
+      }
+      ASSERT_EQ(simd.AtomsIn(text), portable.AtomsIn(text)) << "round " << round << " text " << text;
     }
   }
   if (CpuHasAvx2()) {

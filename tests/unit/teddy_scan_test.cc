@@ -48,6 +48,7 @@ TEST(TeddyScanTest, ReportsExactlyTheCandidatesOfTheDefinition) {
     std::vector<std::pair<size_t, uint32_t>> got;
     auto record = [](void* c, size_t start, uint32_t buckets) {
       static_cast<std::vector<std::pair<size_t, uint32_t>>*>(c)->emplace_back(start, buckets);
+      return true;
     };
     const size_t stop = TeddyScanAvx2(masks, text.data(), text.size(), record, &got);
     ASSERT_LE(stop, text.size());
@@ -68,12 +69,30 @@ TEST(TeddyScanTest, ShortTextIsLeftWhole) {
   for (int i = 0; i < TeddyMasks::kFingerprintBytes; ++i) masks.Allow(i, 'a', 0);
   const std::string text(kTeddyStepBytes - 1, 'a');
   int calls = 0;
-  auto count = [](void* c, size_t, uint32_t) { ++*static_cast<int*>(c); };
+  auto count = [](void* c, size_t, uint32_t) {
+    ++*static_cast<int*>(c);
+    return true;
+  };
   EXPECT_EQ(TeddyScanAvx2(masks, text.data(), text.size(), count, &calls), 0u);
   EXPECT_EQ(calls, 0);
   const std::string longer(kTeddyStepBytes, 'a');
   EXPECT_EQ(TeddyScanAvx2(masks, longer.data(), longer.size(), count, &calls), 32u);
   EXPECT_EQ(calls, 32);
+}
+
+TEST(TeddyScanTest, StopsWhereTheCallbackSaysSo) {
+  if (!CpuHasAvx2()) GTEST_SKIP() << "this CPU has no AVX2";
+  TeddyMasks masks;
+  for (int i = 0; i < TeddyMasks::kFingerprintBytes; ++i) masks.Allow(i, 'a', 0);
+  const std::string text(200, 'a');
+  std::vector<size_t> seen;
+  auto third = [](void* c, size_t start, uint32_t) {
+    auto* v = static_cast<std::vector<size_t>*>(c);
+    v->push_back(start);
+    return v->size() < 3;
+  };
+  EXPECT_EQ(TeddyScanAvx2(masks, text.data(), text.size(), third, &seen), 3u);
+  EXPECT_EQ(seen, (std::vector<size_t>{0, 1, 2}));
 }
 
 }  // namespace
