@@ -76,12 +76,12 @@ void ConsoleExcerptBuilder::EndChunk(bool partial_open) {
   ClassifyHead();
   bool can_mark = CanMark();
   while (tail_used_ > limits_.tail_bytes && tail_front_ < tail_.size()) {
+    if (!can_mark) {
+      DropUnmarkedFront();  // the common case: nothing is looked for any more
+      break;
+    }
     const TailLine& old = tail_[tail_front_++];
     tail_used_ -= old.size + 1;
-    if (!can_mark) {
-      ++out_.omitted_lines;  // the common case: nothing is looked for any more
-      continue;
-    }
     int stage = -1;
     bool failure = false;
     Classify(TailText(old), &stage, &failure);
@@ -93,6 +93,28 @@ void ConsoleExcerptBuilder::EndChunk(bool partial_open) {
     can_mark = CanMark();
   }
   CompactTail();
+}
+
+void ConsoleExcerptBuilder::DropUnmarkedFront() {
+  // The lines from record f on take (text_end - offset of f) + (end - f)
+  // bytes, their texts being contiguous: the first f where that fits is
+  // found by bisection, without reading each dropped record (one line in,
+  // one out, would read every record once more, long after it was written).
+  const uint64_t text_end = text_base_ + tail_text_.size();
+  const size_t end = tail_.size();
+  auto bytes_from = [&](size_t f) { return (text_end - tail_[f].offset) + (end - f); };
+  size_t lo = tail_front_, hi = end;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (bytes_from(mid) <= limits_.tail_bytes) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  out_.omitted_lines += lo - tail_front_;
+  tail_front_ = lo;
+  tail_used_ = lo == end ? 0 : bytes_from(lo);
 }
 
 bool ConsoleExcerptBuilder::CanMark() const {
@@ -159,7 +181,13 @@ void ConsoleExcerptBuilder::OnLine(std::string_view text, bool /*truncated*/) {
   }
   head_full_ = true;
   tail_used_ += size;
-  tail_.push_back(TailLine{number, t, text_base_ + tail_text_.size(), text.size()});
+  // Field by field: a TailLine built aside and copied in stalled on store
+  // forwarding (its optional was moved in pieces that overlap).
+  TailLine& record = tail_.emplace_back();
+  record.number = number;
+  record.t = t;
+  record.offset = text_base_ + tail_text_.size();
+  record.size = text.size();
   tail_text_.append(text);
 }
 

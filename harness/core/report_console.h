@@ -95,6 +95,8 @@ class ConsoleExcerptBuilder : public LineSink {
     size_t size;
   };
 
+  // Drops lines from the front of the tail, none to be marked, until it fits.
+  void DropUnmarkedFront();
   void Classify(std::string_view text, int* stage, bool* failure);
   void Classify(ExcerptLine* line) { Classify(line->text, &line->stage, &line->failure); }
   bool QuotedInReason(std::string_view text) const;

@@ -1,6 +1,8 @@
 #include "harness/core/report_console.h"
 
 #include <random>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -76,6 +78,50 @@ TEST(ReportConsoleTest, LongLogKeepsHeadTailAndPinsMarkersFromTheMiddle) {
   EXPECT_EQ(c.pinned[0].number, 2501u);
   EXPECT_EQ(c.omitted_lines, 5001u - 21u);
   EXPECT_TRUE(c.cut());
+}
+
+// Once nothing is left to mark, the tail is the longest suffix of lines
+// that fits in tail_bytes (a line counts its LF), whatever the lengths and
+// the feeds: checked against that definition, line by line.
+TEST(ReportConsoleTest, TailIsTheLongestSuffixThatFits) {
+  std::mt19937 rng(5);
+  for (int round = 0; round < 40; ++round) {
+    Verdict v;  // no stage lines, no reason: nothing to mark
+    const ExcerptLimits limits{/*head_bytes=*/100 + rng() % 300, /*tail_bytes=*/50 + rng() % 2000};
+    ConsoleExcerptBuilder b(v, limits);
+    std::vector<std::string> lines;
+    std::string feed;
+    const int count = 1 + static_cast<int>(rng() % 400);
+    for (int i = 0; i < count; ++i) {
+      std::string line(rng() % 90, 'a');
+      for (char& c : line) c = static_cast<char>('a' + rng() % 26);
+      lines.push_back(line);
+      feed += line + "\n";
+      if (rng() % 5 == 0) {
+        b.Feed(feed, std::nullopt);
+        feed.clear();
+      }
+    }
+    b.Feed(feed, std::nullopt);
+    const ConsoleExcerpt c = b.Finish();
+    size_t head = 0, used = 0;
+    while (head < lines.size() && used + lines[head].size() + 1 <= limits.head_bytes) {
+      used += lines[head++].size() + 1;
+    }
+    size_t first = lines.size();
+    used = 0;
+    while (first > head && used + lines[first - 1].size() + 1 <= limits.tail_bytes) {
+      used += lines[--first].size() + 1;
+    }
+    ASSERT_EQ(c.head.size(), head) << "round " << round;
+    ASSERT_EQ(c.tail.size(), lines.size() - first) << "round " << round;
+    for (size_t i = 0; i < c.tail.size(); ++i) {
+      ASSERT_EQ(c.tail[i].text, lines[first + i]);
+      ASSERT_EQ(c.tail[i].number, first + i + 1);
+    }
+    EXPECT_EQ(c.omitted_lines, first - head);
+    EXPECT_TRUE(c.pinned.empty());
+  }
 }
 
 // Beside a checker, a stage not matched yet is waited for, not skipped:
