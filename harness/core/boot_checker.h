@@ -65,6 +65,10 @@ class BootChecker : private LineSink {
   // also after done() (Feed and Finish keep splitting), so a report built
   // beside the checker needs no splitter of its own. `tap` outlives Feed.
   void set_line_tap(LineSink* tap) { tap_ = tap; }
+  // The raw bytes as the splitter cuts them (line_splitter.h), for a
+  // console.log writer beside the checker. The splitter runs while the
+  // checker is not done or has a tap: set one, or feed the writer yourself.
+  void set_raw_sink(RawSpanSink* raw) { splitter_.set_raw_sink(raw); }
   // Whether a partial line is held (the tap's next line began before).
   bool partial_open() const { return !splitter_.partial().empty(); }
 

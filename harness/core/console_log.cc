@@ -1,5 +1,7 @@
 #include "harness/core/console_log.h"
 
+#include "harness/core/byte_buffer.h"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -190,6 +192,24 @@ void ConsoleLogWriter::Append(std::string_view bytes, Nanos t) {
       bytes.remove_prefix(room);
     }
   }
+}
+
+void ConsoleLogWriter::AppendSplitLine(std::string_view span, size_t end_bytes, bool plain,
+                                       Nanos t) {
+  const size_t size = span.size() - end_bytes;
+  // A plain line escapes to itself; its CR before the LF is dropped, as
+  // Append drops it. A lone CR continues the line in console.log.
+  if (!plain || !partial_.empty() || end_bytes == 0 || span.back() != '\n' || size > line_cap_) {
+    Append(span, t);
+    return;
+  }
+  char* out = StartLine(size, t);
+  CopyBytes(out, span.data(), size);  // a short line: no memcpy call
+  out += size;
+  *out++ = '\n';
+  used_ = static_cast<size_t>(out - buffer_.get());
+  ++lines_written_;
+  if (used_ >= kOutputBlock) WriteOut();
 }
 
 char* ConsoleLogWriter::StartLine(size_t raw_size, Nanos t) {

@@ -60,6 +60,10 @@ class ConsoleLogWriter {
 
   // `bytes` arrived at `t`. Complete lines are formatted at once.
   void Append(std::string_view bytes, Nanos t);
+  // The same for a line the LineSplitter cut (RawSpanSink::OnRawLine): a
+  // plain one ending in an LF, with no partial line before it, is copied
+  // without a scan. Writes exactly what Append(span, t) would.
+  void AppendSplitLine(std::string_view span, size_t end_bytes, bool plain, Nanos t);
   // Hands every complete line to the stream and flushes it. The partial
   // line stays held, so a line is never split by a flush.
   Status Flush();

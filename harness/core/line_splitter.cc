@@ -52,10 +52,22 @@ void LineSplitter::Feed(std::string_view bytes, LineSink* sink) {
   const char* p = bytes.data();
   const size_t n = bytes.size();
   size_t i = 0;
+  size_t raw_done = 0;  // bytes before this one went to raw_
   while (i < n) {
     if (state_ == State::kText) {
       const size_t start = i;
-      i = FindStopByte(p, i, n, StopBytes::kControl);
+      bool plain = true;
+      if (raw_ != nullptr) {
+        // console.log's stop bytes are a superset: past one that is not
+        // the splitter's, the line is not plain and the scan goes on.
+        i = FindStopByte(p, i, n, StopBytes::kEscape);
+        if (i < n && !IsStopByte(static_cast<unsigned char>(p[i]), StopBytes::kControl)) {
+          plain = false;
+          i = FindStopByte(p, i, n, StopBytes::kControl);
+        }
+      } else {
+        i = FindStopByte(p, i, n, StopBytes::kControl);
+      }
       const size_t run = i - start;
       if (run > 0) {
         // A whole clean line inside this chunk goes out without a copy.
@@ -70,6 +82,11 @@ void LineSplitter::Feed(std::string_view bytes, LineSink* sink) {
           if (after_cr_ && i < n && p[i] == '\n') {
             after_cr_ = false;
             ++i;
+          }
+          if (raw_ != nullptr) {
+            if (start > raw_done) raw_->OnRawBytes(std::string_view(p + raw_done, start - raw_done));
+            raw_->OnRawLine(std::string_view(p + start, i - start), i - start - run, plain);
+            raw_done = i;
           }
           continue;
         }
@@ -155,6 +172,7 @@ void LineSplitter::Feed(std::string_view bytes, LineSink* sink) {
     }
     ++i;
   }
+  if (raw_ != nullptr && n > raw_done) raw_->OnRawBytes(std::string_view(p + raw_done, n - raw_done));
 }
 
 void LineSplitter::Finish(LineSink* sink) {

@@ -32,6 +32,19 @@ class LineSink {
   virtual void OnLine(std::string_view line, bool truncated) = 0;
 };
 
+// Sees the raw bytes of each Feed, every byte once and in order, cut where
+// the splitter handed out a whole line without copying it: that line's raw
+// span with its line end ("\n", "\r\n" or a lone "\r", the last `end_bytes`
+// bytes of `span`), and the bytes around such lines. `plain`: the line has
+// no backslash and no byte from 0x80, so console.log would write it as it is
+// (console_log.h): its writer then needs no scan of its own.
+class RawSpanSink {
+ public:
+  virtual ~RawSpanSink() = default;
+  virtual void OnRawLine(std::string_view span, size_t end_bytes, bool plain) = 0;
+  virtual void OnRawBytes(std::string_view bytes) = 0;
+};
+
 class LineSplitter {
  public:
   static constexpr size_t kMaxLineBytes = 4096;
@@ -39,6 +52,8 @@ class LineSplitter {
   LineSplitter();
 
   void Feed(std::string_view bytes, LineSink* sink);
+  // Also hands the raw bytes of every Feed to `raw` (nullptr: none).
+  void set_raw_sink(RawSpanSink* raw) { raw_ = raw; }
   // End of input: a pending partial line becomes a line.
   void Finish(LineSink* sink);
 
@@ -63,6 +78,7 @@ class LineSplitter {
   void Append(const char* data, size_t n, LineSink* sink);
 
   std::string partial_;
+  RawSpanSink* raw_ = nullptr;
   State state_ = State::kText;
   bool after_cr_ = false;     // the last line end was a CR: swallow CRs and one LF
   bool discarding_ = false;   // a truncated line's rest, until its line end

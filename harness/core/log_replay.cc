@@ -5,11 +5,30 @@
 #include <vector>
 
 #include "harness/core/boot_checker.h"
+#include "harness/core/console_log.h"
+#include "harness/core/line_splitter.h"
 
 namespace hilt {
 
 namespace {
 constexpr size_t kRawBlock = 64 * 1024;
+
+// console.log written from the checker's splitter: the lines it cut are not
+// scanned again (ConsoleLogWriter::AppendSplitLine).
+class SplitConsoleLog : public RawSpanSink {
+ public:
+  explicit SplitConsoleLog(ConsoleLogWriter* writer) : writer_(writer) {}
+  void set_time(Nanos t) { t_ = t; }
+  void OnRawLine(std::string_view span, size_t end_bytes, bool plain) override {
+    writer_->AppendSplitLine(span, end_bytes, plain, t_);
+  }
+  void OnRawBytes(std::string_view bytes) override { writer_->Append(bytes, t_); }
+
+ private:
+  ConsoleLogWriter* writer_;
+  Nanos t_{0};
+};
+
 }  // namespace
 
 StatusOr<LogFormat> DetectStreamFormat(std::istream* in) {
@@ -33,15 +52,26 @@ StatusOr<Verdict> ReplayLog(const Suite& suite, std::istream* in, LogFormat form
   std::vector<Action> actions;  // ignored: see the header
   *stats = ReplayStats();
   std::optional<ConsoleExcerptBuilder> builder;
+  std::optional<SplitConsoleLog> split_console;
   if (excerpt != nullptr) {
-    // The excerpt takes the checker's lines: one splitter for both.
+    // The excerpt takes the checker's lines: one splitter for both. With a
+    // tap the splitter sees every byte, so console.log can take them from
+    // it too.
     builder.emplace(ConsoleExcerptBuilder::Live(checker.verdict(), limits));
     checker.set_line_tap(&*builder);
+    if (console != nullptr) {
+      split_console.emplace(console);
+      checker.set_raw_sink(&*split_console);
+    }
   }
 
   auto feed = [&](std::string_view bytes, Nanos t) {
     stats->bytes += bytes.size();
-    if (console != nullptr) console->Append(bytes, t);
+    if (split_console) {
+      split_console->set_time(t);
+    } else if (console != nullptr) {
+      console->Append(bytes, t);
+    }
     const bool tap = builder && !bytes.empty();
     if (tap) builder->BeginChunk(t);
     if (tap || !checker.done()) {

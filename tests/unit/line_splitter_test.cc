@@ -1,5 +1,7 @@
 #include "harness/core/line_splitter.h"
 
+#include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,23 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using namespace std::string_literals;
 
+struct RawCollected : RawSpanSink {
+  std::string bytes;                                   // every span, in order
+  std::vector<std::string> lines;                      // OnRawLine spans without their ends
+  std::vector<std::string> ends;
+  std::vector<bool> plain;
+  void OnRawLine(std::string_view span, size_t end_bytes, bool is_plain) override {
+    bytes += span;
+    lines.emplace_back(span.substr(0, span.size() - end_bytes));
+    ends.emplace_back(span.substr(span.size() - end_bytes));
+    plain.push_back(is_plain);
+  }
+  void OnRawBytes(std::string_view b) override {
+    ASSERT_FALSE(b.empty());
+    bytes += b;
+  }
+};
+
 struct Collected : LineSink {
   std::vector<std::string> lines;
   std::vector<bool> truncated;
@@ -21,6 +40,60 @@ struct Collected : LineSink {
     truncated.push_back(trunc);
   }
 };
+
+// The raw sink sees each byte once, in order, whatever the chunking; a raw
+// line is the line the splitter handed out uncopied, with its end; plain
+// means no backslash and no byte from 0x80; and the lines are the same as
+// without a raw sink. Random bytes from a console-like alphabet.
+TEST(LineSplitterTest, RawSinkSeesEveryByteOnceCutAtWholeLines) {
+  std::mt19937 rng(11);
+  const std::string alphabet = "abc \t\r\n\r\n\x1b[m\\\x00\xff\x7f\xc3\xa9";
+  size_t raw_lines = 0, not_plain = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string input;
+    for (size_t len = rng() % 400; input.size() < len;) {
+      input += rng() % 4 == 0 ? std::string(rng() % 60, 'x') : std::string(1, alphabet[rng() % alphabet.size()]);
+    }
+    if (round % 10 == 0) input += std::string(5000, 'L') + "\n";  // over the cap
+    const size_t chunk = 1 + rng() % 90;
+    LineSplitter splitter;
+    LineSplitter plain_splitter;
+    Collected with_raw, without_raw;
+    RawCollected raw;
+    splitter.set_raw_sink(&raw);
+    for (size_t i = 0; i < input.size(); i += chunk) {
+      const std::string_view piece = std::string_view(input).substr(i, chunk);
+      const size_t lines_before = with_raw.lines.size();
+      const size_t raw_before = raw.lines.size();
+      splitter.Feed(piece, &with_raw);
+      plain_splitter.Feed(piece, &without_raw);
+      // Each raw line is one of the lines this feed emitted, in order.
+      size_t k = lines_before;
+      for (size_t r = raw_before; r < raw.lines.size(); ++r) {
+        while (k < with_raw.lines.size() && with_raw.lines[k] != raw.lines[r]) ++k;
+        ASSERT_LT(k, with_raw.lines.size()) << "raw line '" << raw.lines[r] << "' was not emitted";
+        ++k;
+      }
+    }
+    splitter.Finish(&with_raw);
+    plain_splitter.Finish(&without_raw);
+    ASSERT_EQ(raw.bytes, input) << "round " << round;
+    EXPECT_EQ(with_raw.lines, without_raw.lines);
+    EXPECT_EQ(with_raw.truncated, without_raw.truncated);
+    for (size_t r = 0; r < raw.lines.size(); ++r) {
+      const std::string& line = raw.lines[r];
+      EXPECT_TRUE(raw.ends[r] == "\n" || raw.ends[r] == "\r\n" || raw.ends[r] == "\r") << raw.ends[r];
+      const bool want_plain = line.find('\\') == std::string::npos &&
+                              std::none_of(line.begin(), line.end(),
+                                           [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+      EXPECT_EQ(raw.plain[r], want_plain) << line;
+      not_plain += want_plain ? 0 : 1;
+    }
+    raw_lines += raw.lines.size();
+  }
+  EXPECT_GT(raw_lines, 400u);
+  EXPECT_GT(not_plain, 50u);
+}
 
 // Splits `input` fed in chunks of `chunk` bytes (0: all at once), then Finish.
 Collected Split(std::string_view input, size_t chunk = 0, bool finish = true) {

@@ -168,6 +168,54 @@ TEST(LogReplayTest, ExcerptBuiltInThePassEqualsTheOneReadBackFromConsoleLog) {
   EXPECT_GT(pinned_seen, 6);  // the cut middle's stage and failure lines were kept
 }
 
+// With an excerpt, console.log is written from the checker's splitter
+// (plain whole lines copied without a scan); without one, from the raw
+// feed. The two files are the same bytes, for hostile logs raw and timed.
+TEST(LogReplayTest, ConsoleLogFromTheSplitterEqualsTheOneFromTheFeed) {
+  StatusOr<Suite> suite = LoadSuiteString(
+      "suite: t\n"
+      "fail: ['ERROR: fell']\n"
+      "stages:\n"
+      "  - {name: bootrom, expect: 'Jump to BL'}\n"
+      "  - {name: prompt, expect: 'BPI-R4>'}\n",
+      "t.yaml");
+  ASSERT_TRUE(suite.ok()) << suite.status().ToString();
+  std::mt19937 rng(3);
+  for (int round = 0; round < 4; ++round) {
+    std::string log = HostileLog(static_cast<uint32_t>(round), round % 2 == 0 ? -1 : 2000);
+    for (int k = 0; k < 3000; ++k) {  // backslashes, UTF-8, lone CRs, CR CR LF
+      static const char* const kBits[] = {"a\\b\r\n", "caf\xc3\xa9\n", "x\ry\n", "z\r\r\n", "\xc2\x85\n", "q\n"};
+      log.insert(rng() % log.size(), kBits[rng() % 6]);
+    }
+    for (LogFormat format : {LogFormat::kRaw, LogFormat::kTimed}) {
+      std::string input = log;
+      if (format == LogFormat::kTimed) {
+        std::istringstream raw(log);
+        std::ostringstream timed;
+        ConsoleLogWriter w(&timed);
+        for (std::string part; std::getline(raw, part);) w.Append(part + "\n", milliseconds(3));
+        ASSERT_TRUE(w.Finish().ok());
+        input = timed.str();
+      }
+      std::string files[2];
+      for (int with_excerpt : {0, 1}) {
+        std::istringstream in(input);
+        std::ostringstream out;
+        ConsoleLogWriter writer(&out);
+        ReplayStats stats;
+        ConsoleExcerpt excerpt;
+        StatusOr<Verdict> v = ReplayLog(*suite, &in, format, &writer, &stats,
+                                        with_excerpt != 0 ? &excerpt : nullptr, ExcerptLimits{});
+        ASSERT_TRUE(v.ok());
+        ASSERT_TRUE(writer.Finish().ok());
+        files[with_excerpt] = out.str();
+      }
+      ASSERT_GT(files[0].size(), log.size() / 2);
+      EXPECT_TRUE(files[0] == files[1]) << "round " << round << (format == LogFormat::kTimed ? " timed" : " raw");
+    }
+  }
+}
+
 TEST(LogReplayTest, DetectStreamFormatRewinds) {
   std::istringstream in("[    0.100000] x\n");
   StatusOr<LogFormat> f = DetectStreamFormat(&in);
