@@ -6,7 +6,11 @@
 //      at increasing times (with a line cap taken from the input, so lines
 //      get cut), then read back, they must come out exactly as they went in
 //      (but a CR just before an LF, which the format drops), with the time
-//      of each line's first byte, and the file must be valid UTF-8 text.
+//      of each line's first byte, and the file must be valid UTF-8 text;
+//   3. the same bytes given to the writer by a LineSplitter's raw sink (as
+//      hilt replay does: plain whole lines copied without a scan) must make
+//      the very file that Append makes, and the sink must see every byte
+//      once, in order.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +19,7 @@
 #include <string_view>
 
 #include "harness/core/console_log.h"
+#include "harness/core/line_splitter.h"
 #include "harness/core/utf8.h"
 #include "tests/fuzz/fuzz_chunks.h"
 
@@ -93,11 +98,56 @@ void RoundTrip(std::string_view raw) {
   if (back != DropCrBeforeLf(raw)) Fail("bytes changed in the round trip");
 }
 
+struct NoLines : hilt::LineSink {
+  void OnLine(std::string_view, bool) override {}
+};
+
+// Feeds the writer from a splitter, as log_replay.cc does.
+class SplitFeed : public hilt::RawSpanSink {
+ public:
+  explicit SplitFeed(hilt::ConsoleLogWriter* writer) : writer_(writer) {}
+  hilt::Nanos t{0};
+  std::string seen;
+  void OnRawLine(std::string_view span, size_t end_bytes, bool plain) override {
+    if (end_bytes == 0 || end_bytes > 2 || end_bytes >= span.size() + 1) Fail("bad raw line end");
+    seen += span;
+    writer_->AppendSplitLine(span, end_bytes, plain, t);
+  }
+  void OnRawBytes(std::string_view bytes) override {
+    if (bytes.empty()) Fail("empty raw bytes");
+    seen += bytes;
+    writer_->Append(bytes, t);
+  }
+
+ private:
+  hilt::ConsoleLogWriter* writer_;
+};
+
+void SplitterFedEqualsAppendFed(std::string_view raw) {
+  std::ostringstream direct_out, split_out;
+  hilt::ConsoleLogWriter direct(&direct_out), split(&split_out);
+  hilt::LineSplitter splitter;
+  SplitFeed feed(&split);
+  splitter.set_raw_sink(&feed);
+  NoLines lines;
+  hilt::Nanos t(0);
+  for (const auto& chunk : hilt::fuzz::RandomChunks(raw, 5)) {
+    t += hilt::Nanos(1000);
+    direct.Append(chunk.bytes, t);
+    feed.t = t;
+    splitter.Feed(chunk.bytes, &lines);
+  }
+  if (!direct.Finish().ok() || !split.Finish().ok()) Fail("finish failed on a memory stream");
+  if (feed.seen != raw) Fail("the raw sink did not see every byte once, in order");
+  if (direct_out.str() != split_out.str()) Fail("console.log from the splitter differs from Append's");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   ReadAsLog(bytes);
   RoundTrip(bytes);
+  SplitterFedEqualsAppendFed(bytes);
   return 0;
 }
