@@ -103,6 +103,16 @@ std::string HostileLog(uint32_t seed, int fail_at) {
   return log;
 }
 
+// The raw log as a timed console.log, every line at t.
+std::string AsTimedLog(const std::string& log, Nanos t) {
+  std::istringstream raw(log);
+  std::ostringstream timed;
+  ConsoleLogWriter w(&timed);
+  for (std::string part; std::getline(raw, part);) w.Append(part + "\n", t);
+  EXPECT_TRUE(w.Finish().ok());
+  return timed.str();
+}
+
 void ExpectSameLines(const std::vector<ExcerptLine>& a, const std::vector<ExcerptLine>& b,
                      const char* part) {
   ASSERT_EQ(a.size(), b.size()) << part;
@@ -135,14 +145,7 @@ TEST(LogReplayTest, ExcerptBuiltInThePassEqualsTheOneReadBackFromConsoleLog) {
   for (int fail_at : {-1, 1500, 3990}) {
     for (LogFormat format : {LogFormat::kRaw, LogFormat::kTimed}) {
       std::string log = HostileLog(static_cast<uint32_t>(fail_at + 7), fail_at);
-      if (format == LogFormat::kTimed) {  // the raw log as a timed console.log
-        std::istringstream raw(log);
-        std::ostringstream timed;
-        ConsoleLogWriter w(&timed);
-        for (std::string part; std::getline(raw, part);) w.Append(part + "\n", milliseconds(1));
-        ASSERT_TRUE(w.Finish().ok());
-        log = timed.str();
-      }
+      if (format == LogFormat::kTimed) log = AsTimedLog(log, milliseconds(1));
       std::istringstream in(log);
       std::ofstream file(path, std::ios::binary | std::ios::trunc);
       ConsoleLogWriter writer(&file);
@@ -188,15 +191,7 @@ TEST(LogReplayTest, ConsoleLogFromTheSplitterEqualsTheOneFromTheFeed) {
       log.insert(rng() % log.size(), kBits[rng() % 6]);
     }
     for (LogFormat format : {LogFormat::kRaw, LogFormat::kTimed}) {
-      std::string input = log;
-      if (format == LogFormat::kTimed) {
-        std::istringstream raw(log);
-        std::ostringstream timed;
-        ConsoleLogWriter w(&timed);
-        for (std::string part; std::getline(raw, part);) w.Append(part + "\n", milliseconds(3));
-        ASSERT_TRUE(w.Finish().ok());
-        input = timed.str();
-      }
+      const std::string input = format == LogFormat::kTimed ? AsTimedLog(log, milliseconds(3)) : log;
       std::string files[2];
       for (int with_excerpt : {0, 1}) {
         std::istringstream in(input);
