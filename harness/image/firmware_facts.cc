@@ -36,6 +36,36 @@ std::optional<std::string> FindFirst(const RE2& re, std::string_view image) {
   return std::nullopt;
 }
 
+bool Printable(char c) { return c >= 0x20 && c <= 0x7e; }
+
+// The printable run around `pos` with the byte before it (or the image's
+// start) and the byte after it: all that a pattern above can match in, since
+// each match is one run with its neighbours.
+std::string_view RunAround(std::string_view image, size_t pos) {
+  size_t start = pos, end = pos;
+  while (start > 0 && Printable(image[start - 1])) --start;
+  while (end < image.size() && Printable(image[end])) ++end;
+  size_t from = start > 0 ? start - 1 : 0;
+  size_t to = end < image.size() ? end + 1 : end;
+  return image.substr(from, to - from);
+}
+
+// Calls `match` on the run around each occurrence of `literal` (printable,
+// and in every match), left to right, each run once, until it returns true. The
+// same first match as the pattern's scan of the whole image, which ran the
+// DFA over a megabyte of U-Boot: 3-5 ms on every run's image step, a
+// memchr-speed search of a literal instead.
+template <typename Match>
+void ForEachRunWith(std::string_view image, std::string_view literal, Match match) {
+  size_t at = image.find(literal);
+  while (at != std::string_view::npos) {
+    std::string_view run = RunAround(image, at);
+    if (match(run)) return;
+    // A literal starts on a printable byte: none in the bytes around the run.
+    at = image.find(literal, static_cast<size_t>(run.data() - image.data()) + run.size());
+  }
+}
+
 std::string_view AsChars(std::span<const uint8_t> bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
@@ -142,15 +172,16 @@ UbootStrings FindUbootStrings(std::string_view image) {
   static const RE2 prompt(R"((?:^|[^\x20-\x7e])([A-Za-z0-9=][\x20-\x24\x26-\x3d\x3f-\x7e]{0,30}> )\x00)",
                           BinaryOptions());
   UbootStrings s;
-  s.banner = FindFirst(banner, image);
-  re2::StringPiece rest(image.data(), image.size());
+  ForEachRunWith(image, "U-Boot ", [&](std::string_view run) {
+    s.banner = FindFirst(banner, run);
+    return s.banner.has_value();
+  });
   std::string candidate;
-  while (RE2::FindAndConsume(&rest, prompt, &candidate)) {
+  ForEachRunWith(image, std::string_view("> \0", 3), [&](std::string_view run) {
+    if (!RE2::PartialMatch(run, prompt, &candidate)) return false;
     if (!s.prompt || *s.prompt == "=> ") s.prompt = candidate;
-    if (*s.prompt != "=> ") break;
-    // The match consumed the closing NUL, which may open the next string.
-    if (rest.data() > image.data()) rest = re2::StringPiece(rest.data() - 1, rest.size() + 1);
-  }
+    return *s.prompt != "=> ";
+  });
   return s;
 }
 

@@ -107,8 +107,10 @@ StatusOr<MuxConfig> ParseMux(const LabParser& p, const YAML::Node& n) {
     HILT_RETURN_IF_ERROR(p.Require(n, "dut", "command mux"));
     HILT_ASSIGN(m.host_command, p.Command(n["host"], "mux host command"));
     HILT_ASSIGN(m.dut_command, p.Command(n["dut"], "mux dut command"));
+  } else if (m.type == "none") {
+    HILT_RETURN_IF_ERROR(doc.CheckMap(n, "mux of type none", {"type"}));
   } else {
-    return doc.Error(n["type"], "mux type must be gpio, usbsdmux, sdwire or command, not '" +
+    return doc.Error(n["type"], "mux type must be gpio, usbsdmux, sdwire, command or none, not '" +
                                     m.type + "'");
   }
   return m;
@@ -145,6 +147,12 @@ StatusOr<BoardConfig> ParseBoard(const LabParser& p, const std::string& name,
   HILT_ASSIGN(b.power, ParsePower(p, n["power"]));
   HILT_ASSIGN(b.mux, ParseMux(p, n["mux"]));
   HILT_ASSIGN(b.block_device, p.Path(n["block-device"], "block-device"));
+  if (b.mux.type == "none" && b.block_device.rfind("/dev/", 0) == 0) {
+    // Without a mux the host writes the card whenever it flashes: only a
+    // file the board reads at power on (QEMU's flash) is never shared.
+    return doc.Error(n["block-device"], "a board without a mux (mux type none) has its card in a file, not " +
+                                            b.block_device + ": a card in a reader needs a mux to reach the board");
+  }
   if (YAML::Node services = n["services"]; services.IsDefined()) {
     if (!services.IsSequence()) return doc.Error(services, "services must be a list");
     for (const auto& s : services) {

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
+
 #include "harness/devices/block_device_target.h"
 #include "harness/devices/command_mux.h"
 #include "harness/devices/command_power.h"
@@ -10,6 +12,7 @@
 #include "harness/devices/gpio_line.h"
 #include "harness/devices/gpio_mux.h"
 #include "harness/devices/gpio_power.h"
+#include "harness/devices/no_mux.h"
 #include "harness/devices/process_power.h"
 #include "harness/devices/serial_console.h"
 #include "harness/devices/socket_console.h"
@@ -60,6 +63,7 @@ StatusOr<std::unique_ptr<SdMux>> MakeSdMux(const BoardConfig& board, const LabTi
     return std::unique_ptr<SdMux>(
         new CommandMux(board.name + " mux", Shell(m.host_command), Shell(m.dut_command), timeouts.mux));
   }
+  if (m.type == "none") return std::unique_ptr<SdMux>(new NoMux(board.block_device));
   if (m.type == "usbsdmux") return MakeUsbSdMux(m.device, timeouts.mux);
   if (m.type == "sdwire") return MakeSdWireMux(m.serial, timeouts.mux);
   if (m.type == "gpio") {
@@ -93,7 +97,19 @@ StatusOr<std::unique_ptr<BlockTarget>> OpenBlockTarget(const BoardConfig& board,
   permission.allow = {path};
   HILT_RETURN_IF_ERROR(CheckFlashTarget(path, permission));
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && S_ISBLK(st.st_mode)) {
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  if (board.mux.type == "none") {
+    // Nothing switches the card away from a board that can reach it: only
+    // a file is written (the loader refused /dev; this catches a symlink).
+    if (exists && !S_ISREG(st.st_mode)) {
+      return Status::InvalidInput("refusing to write " + path + ": the board has no mux (mux type none), so " +
+                                  "its card must be a regular file");
+    }
+    // Made here, since no mux command makes it: a fresh state folder.
+    std::error_code ec;
+    if (!exists) std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  }
+  if (exists && S_ISBLK(st.st_mode)) {
     auto dev = BlockDeviceTarget::Open(path);
     if (!dev.ok()) return dev.status();
     return std::unique_ptr<BlockTarget>(std::move(*dev));

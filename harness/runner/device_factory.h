@@ -24,7 +24,8 @@ StatusOr<std::unique_ptr<Console>> MakeConsole(const BoardConfig& board);
 // Opens the board's block device for writing `image_size` bytes, after the
 // safety checks: it must be the lab config's block device (by any alias),
 // not mounted, not the host's root disk. A regular file (the simulator's
-// card) is opened as a file target.
+// card) is opened as a file target. Behind `mux: {type: none}` only a
+// regular file is written, created with its folder when missing.
 StatusOr<std::unique_ptr<BlockTarget>> OpenBlockTarget(const BoardConfig& board, uint64_t image_size);
 
 }  // namespace hilt

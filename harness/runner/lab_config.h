@@ -51,7 +51,7 @@ struct PowerConfig {
 };
 
 struct MuxConfig {
-  std::string type;    // "gpio", "usbsdmux", "sdwire" or "command"
+  std::string type;    // "gpio", "usbsdmux", "sdwire", "command" or "none" (the card is a file)
   GpioLineConfig gpio; // gpio: asserted = card to the host
   std::string device;  // usbsdmux: its /dev/sg* or /dev/usb-sd-mux/id-*
   std::string serial;  // sdwire: the serial sd-mux-ctrl knows it by

@@ -1,7 +1,9 @@
 #include "harness/image/firmware_facts.h"
 
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
+#include <random>
 #include <string>
 
 #include "tests/unit/image_test_util.h"
@@ -78,6 +80,47 @@ TEST(FindUbootStrings, UnterminatedOrOverlongIsNotAString) {
   UbootStrings u = FindUbootStrings(img);
   EXPECT_FALSE(u.banner.has_value());
   EXPECT_FALSE(u.prompt.has_value());
+}
+
+// FindUbootStrings searches only the runs around a literal; the reference is
+// the patterns' scan of the whole image, as it was before that prefilter.
+UbootStrings WholeImageScan(std::string_view image) {
+  RE2::Options opts;
+  opts.set_encoding(RE2::Options::EncodingLatin1);
+  static const RE2 banner(
+      R"((?:^|[^\x20-\x7e])(U-Boot \d{4}\.\d{2}[\x21-\x7e]{0,40} \([A-Z][a-z]{2} [ \d]\d \d{4} - \d\d:\d\d:\d\d [+-]?[\x20-\x7e]{0,10}\)[\x20-\x7e]{0,40})\x00)",
+      opts);
+  static const RE2 prompt(R"((?:^|[^\x20-\x7e])([A-Za-z0-9=][\x20-\x24\x26-\x3d\x3f-\x7e]{0,30}> )\x00)", opts);
+  UbootStrings s;
+  std::string found;
+  if (RE2::PartialMatch(image, banner, &found)) s.banner = found;
+  re2::StringPiece rest(image.data(), image.size());
+  std::string candidate;
+  while (RE2::FindAndConsume(&rest, prompt, &candidate)) {
+    if (!s.prompt || *s.prompt == "=> ") s.prompt = candidate;
+    if (*s.prompt != "=> ") break;
+    if (rest.data() > image.data()) rest = re2::StringPiece(rest.data() - 1, rest.size() + 1);
+  }
+  return s;
+}
+
+TEST(FindUbootStrings, SameAsAScanOfTheWholeImage) {
+  // Fragments that make and break matches at every edge: banners and
+  // prompts, near misses, NULs, other binary bytes, runs that join them.
+  const std::vector<std::string> pieces = {
+      "U-Boot 2024.04 (Apr 13 2024 - 16:50:21 +0000)", "U-Boot 2023.01+dfsg-2 (Jun 22 2026 - 08:38:07 +0000) x",
+      "U-Boot ", "U-Boot SPL 2024.04 (Apr 13 2024 - 16:50:21 +0000)", "U-Boot 2024.04 (Apr", "=> ", "> ",
+      "BPI-R4> ", "My Board 2> ", "%s> ", "<DIR> ", "a> b> ", "=", "x", std::string(40, 'A'), " ",
+      "\0"s, "\0"s, "\0"s, "\x01"s, "\xff"s, "\n"s, "\x7f"s};
+  std::mt19937 rng(7);
+  for (int round = 0; round < 3000; ++round) {
+    std::string img;
+    const int n = static_cast<int>(rng() % 14);
+    for (int i = 0; i < n; ++i) img += pieces[rng() % pieces.size()];
+    UbootStrings want = WholeImageScan(img), got = FindUbootStrings(img);
+    ASSERT_EQ(got.banner, want.banner) << ::testing::PrintToString(img);
+    ASSERT_EQ(got.prompt, want.prompt) << ::testing::PrintToString(img);
+  }
 }
 
 TEST(FindTfaStrings, UpstreamAndMediatekVersions) {

@@ -121,6 +121,13 @@ const std::string kProcessNoPidfile = std::string(kBoardHead) +
 const std::string kBadAddress = std::string(kBoardHead) + "    console: {type: socket, address: /x}\n" +
     "    power: {type: command, on: a, off: b}\n    mux: {type: command, host: a, dut: b}\n"
     "    block-device: /dev/sdz\n";
+// No mux: the card must be a file, and the mux takes no other keys.
+const std::string kNoMuxDisk = std::string(kBoardHead) + "    console: {type: socket, address: 'unix:/x'}\n" +
+    "    power: {type: command, on: a, off: b}\n    mux: {type: none}\n    block-device: /dev/sdz\n";
+const std::string kNoMuxWithCommand = std::string(kBoardHead) + "    console: {type: socket, address: 'unix:/x'}\n" +
+    "    power: {type: command, on: a, off: b}\n    mux: {type: none, host: 'true'}\n    block-device: f.bin\n";
+const std::string kBadMux = std::string(kBoardHead) + "    console: {type: socket, address: 'unix:/x'}\n" +
+    "    power: {type: command, on: a, off: b}\n    mux: {type: nothing}\n    block-device: f.bin\n";
 
 const std::string kDecimalCap = Lab("limits: {console-log: 10MB}\n");
 const std::string kTinyCap = Lab("limits: {console-log: 10B}\n");
@@ -139,6 +146,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{kProcessNoPidfile.c_str(), "lab.yaml:5:12", "process power needs 'pidfile'"},
         BadCase{kBadAddress.c_str(), "lab.yaml:4:38", "unix:PATH or tcp:HOST:PORT"},
         BadCase{"boards:\n  b:\n    type: x\n", "lab.yaml:3:5", "needs 'console'"},
+        BadCase{kNoMuxDisk.c_str(), "lab.yaml:7:19", "a board without a mux (mux type none) has its card in a file"},
+        BadCase{kNoMuxWithCommand.c_str(), "lab.yaml:6:23", "unknown key 'host' in mux of type none"},
+        BadCase{kBadMux.c_str(), "lab.yaml:6:17", "mux type must be gpio, usbsdmux, sdwire, command or none"},
         BadCase{kDecimalCap.c_str(), "lab.yaml:8:23", "no valid unit (B, KiB, MiB, GiB)"},
         BadCase{kTinyCap.c_str(), "lab.yaml:8:23", "at least 1KiB"},
         BadCase{kUnknownLimit.c_str(), "lab.yaml:8:10", "unknown key 'memory' in limits"}));
@@ -168,6 +178,19 @@ TEST(LabConfigTest, ProcessPowerAndAConsoleItStarts) {
   EXPECT_EQ(b.power.pidfile, "/lab/q/qemu.pid");  // relative to the config
   EXPECT_EQ(b.power.log_path, "/lab/q/qemu.pid.log");
   EXPECT_EQ(b.power.stop_grace, Nanos{0});
+}
+
+// A board without a mux (QEMU): its card is a file beside the config.
+TEST(LabConfigTest, NoMuxForACardThatIsAFile) {
+  auto lab = LoadLabConfigString(std::string(kBoardHead) +
+                                     "    console: {type: socket, address: 'unix:/x'}\n"
+                                     "    power: {type: command, on: a, off: b}\n"
+                                     "    mux: {type: none}\n"
+                                     "    block-device: q/flash.bin\n",
+                                 "/lab/l.yaml");
+  ASSERT_TRUE(lab.ok()) << lab.status().ToString();
+  EXPECT_EQ(lab->boards[0].mux.type, "none");
+  EXPECT_EQ(lab->boards[0].block_device, "/lab/q/flash.bin");
 }
 
 TEST(EnvExpandTest, VariablesDefaultsAndEscapes) {
