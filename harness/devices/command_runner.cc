@@ -8,19 +8,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/filesystem.hpp>
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <thread>
 
 #include <fmt/format.h>
 
-#include "harness/devices/spawn.h"
+#include "harness/devices/own_process_group.h"
 
 namespace hilt {
 namespace {
 
+namespace bp = boost::process;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
 // True once the leader has exited, without reaping it: a zombie leader keeps
@@ -60,32 +62,19 @@ Status WriteAll(int fd, const char* data, size_t size) {
   return Status::Ok();
 }
 
-bool IsExecutableFile(const std::string& path) {
-  std::error_code ec;
-  return std::filesystem::is_regular_file(path, ec) && ::access(path.c_str(), X_OK) == 0;
-}
-
-// As execvp would find it: each PATH entry in turn, an empty one meaning
-// the working directory.
-StatusOr<std::string> ResolveProgram(const std::string& program) {
+StatusOr<boost::filesystem::path> ResolveProgram(const std::string& program) {
   if (program.empty()) return Status::InvalidInput("cannot run a command with an empty program name");
   if (program.find('/') != std::string::npos) {
     if (::access(program.c_str(), X_OK) != 0) {
       return Status::LabFailure(fmt::format("cannot run '{}': {}", program, std::strerror(errno)));
     }
-    return program;
+    return boost::filesystem::path(program);
   }
-  const char* path = std::getenv("PATH");
-  std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
-  for (;;) {
-    size_t colon = dirs.find(':');
-    std::string_view dir = dirs.substr(0, colon);
-    std::string candidate = dir.empty() ? "./" + program : std::string(dir) + "/" + program;
-    if (IsExecutableFile(candidate)) return candidate;
-    if (colon == std::string_view::npos) break;
-    dirs.remove_prefix(colon + 1);
+  boost::filesystem::path found = bp::search_path(program);
+  if (found.empty()) {
+    return Status::LabFailure(fmt::format("cannot run '{}': not found in PATH", program));
   }
-  return Status::LabFailure(fmt::format("cannot run '{}': not found in PATH", program));
+  return found;
 }
 
 class Fd {
@@ -127,14 +116,15 @@ std::string CommandResult::Describe() const {
 StatusOr<CommandResult> RunCommand(const CommandSpec& spec) {
   if (spec.argv.empty()) return Status::InvalidInput("cannot run an empty command");
   const std::string& program = spec.argv[0];
-  StatusOr<std::string> exe = ResolveProgram(program);
+  StatusOr<boost::filesystem::path> exe = ResolveProgram(program);
   if (!exe.ok()) return exe.status();
 
-  std::error_code fs_ec;
-  if (!spec.cwd.empty() && !std::filesystem::is_directory(spec.cwd, fs_ec)) {
+  boost::system::error_code fs_ec;
+  if (!spec.cwd.empty() && !boost::filesystem::is_directory(spec.cwd, fs_ec)) {
     return Status::LabFailure(
         fmt::format("cannot run '{}': working directory {} does not exist", program, spec.cwd));
   }
+  std::string cwd = spec.cwd.empty() ? boost::filesystem::current_path().string() : spec.cwd;
 
   Fd log(-1);
   if (!spec.log_path.empty()) {
@@ -152,22 +142,20 @@ StatusOr<CommandResult> RunCommand(const CommandSpec& spec) {
   if (::pipe2(fds, O_CLOEXEC) != 0) {
     return Status::LabFailure(fmt::format("cannot run '{}': pipe: {}", program, std::strerror(errno)));
   }
-  Fd out(fds[0]);
-  Fd sink(fds[1]);
+  bp::pipe out(fds[0], fds[1]);
 
-  SpawnSpec child;
-  child.path = *exe;
-  child.argv = spec.argv;
-  std::vector<std::string> overrides;
-  for (const auto& [key, value] : spec.env) overrides.push_back(key + "=" + value);
-  child.env = EnvironmentWith(overrides);
-  child.cwd = spec.cwd;
-  child.stdout_fd = child.stderr_fd = sink.get();
-  StatusOr<pid_t> spawned = Spawn(child);
-  if (!spawned.ok()) return spawned.status();
-  sink.reset(-1);  // the command's ends only: EOF once they are all closed
-  const pid_t pid = *spawned;
-  const int fd = out.get();
+  bp::environment env = boost::this_process::environment();
+  for (const auto& [key, value] : spec.env) env[key] = value;
+  std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
+
+  std::error_code ec;
+  bp::child child(exe.value(), bp::args(args), env, bp::start_dir = cwd, bp::std_in < bp::null,
+                  (bp::std_out & bp::std_err) > out, OwnProcessGroup{}, ec);
+  if (ec) {
+    return Status::LabFailure(fmt::format("cannot run '{}': {}", program, ec.message()));
+  }
+  const pid_t pid = child.id();
+  const int fd = out.native_source();
   Fd exited(OpenPidFd(pid));
 
   CommandResult result;
@@ -240,9 +228,8 @@ StatusOr<CommandResult> RunCommand(const CommandSpec& spec) {
     if (tail.size() > 2 * kCommandTailBytes) tail.erase(0, tail.size() - kCommandTailBytes);
   }
 
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  child.wait(ec);
+  int status = child.native_exit_code();
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);
   } else if (WIFSIGNALED(status)) {

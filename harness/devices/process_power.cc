@@ -15,10 +15,14 @@
 #include <sstream>
 #include <thread>
 
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 #include <fmt/format.h>
 
 #include "harness/devices/command_runner.h"
-#include "harness/devices/spawn.h"
+#include "harness/devices/own_process_group.h"
+
+namespace bp = boost::process;
 
 namespace hilt {
 namespace {
@@ -179,18 +183,16 @@ Status ProcessPower::On() {
   if (!log) {
     return Status::LabFailure(fmt::format("power on: cannot open log {}: {}", options_.log_path, std::strerror(errno)));
   }
-  SpawnSpec child;
-  child.path = options_.argv[0];
-  child.argv = options_.argv;
-  child.env = EnvironmentWith({});
-  child.stdout_fd = child.stderr_fd = ::fileno(log);
-  StatusOr<pid_t> spawned = Spawn(child);  // reaped by hand (waitpid)
-  if (!spawned.ok()) {
+  std::vector<std::string> args(options_.argv.begin() + 1, options_.argv.end());
+  try {
+    bp::child child(bp::exe = options_.argv[0], bp::args = args, bp::std_in < bp::null, bp::std_out > log,
+                    bp::std_err > log, OwnProcessGroup());
+    pid_ = child.id();
+    child.detach();  // reaped by hand (waitpid), never by boost
+  } catch (const std::exception& e) {
     std::fclose(log);
-    return Status::LabFailure(fmt::format("power on: cannot start '{}': {}", FormatArgv(options_.argv),
-                                          spawned.status().message()));
+    return Status::LabFailure(fmt::format("power on: cannot start '{}': {}", FormatArgv(options_.argv), e.what()));
   }
-  pid_ = *spawned;
   std::fclose(log);
   if (Status s = WritePidfile(options_.pidfile, pid_); !s.ok()) {
     (void)StopOwn();
