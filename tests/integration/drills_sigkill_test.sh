@@ -19,6 +19,11 @@ done
 echo "== SIGKILL while a build step runs: the step dies with hilt, its children with the next run's lock"
 name=kill-in-build
 hilt_bg_in_build "$name" 31
+# The marker is touched just before the shell forks its sleep: wait for it.
+for i in $(seq 500); do
+  for p in $(owned_procs); do [[ $(tr '\0' ' ' </proc/$p/cmdline 2>/dev/null) == "sleep 31 " ]] && break 2; done
+  sleep 0.01
+done
 kill -KILL "$hilt_pid"
 wait_hilt "$name" 5
 for i in $(seq 100); do pgrep -f -- "$tmp/state/build" >/dev/null || break; sleep 0.02; done
