@@ -6,6 +6,8 @@
 #   pass          the suite passes; the console caught the first byte; the
 #                 build facts reached the checker; no QEMU is left
 #   cached        a rerun skips the build (the recipe's cache)
+#   uboot-source  the second profile (HILT_QEMU_UBOOT=source): U-Boot built
+#                 from Debian's source passes, and it is the one that booted
 #   no-bl33       a FIP built without BL33 fails at bl31, judged at its budget
 #   unknown-cmd   a test that runs an unknown command fails alone: every
 #                 stage and the tests before it pass, failed_stage is that test
@@ -14,7 +16,8 @@
 #
 # Cost: one cold TF-A build (~20 s on 2 idle cores, ~45 s on a loaded one;
 # shared through HILT_TEST_FIRMWARE_CACHE between ci/test's two flavours; the
-# FIP without BL33 comes from the same build) and six runs of 1-5 s (the
+# FIP without BL33 comes from the same build), one cold U-Boot + TF-A build
+# for the source profile (~1 min; cached the same way) and seven runs of 1-5 s (the
 # no-bl33 one waits out bl31's 5 s budget): 54 s warm on a 2-core machine at
 # load ~15, less on a quiet one. Skips (77) when the
 # Debian archive is unreachable and no source is cached.
@@ -87,6 +90,26 @@ echo "ok: pass booted $banner; TF-A $(field pass 'r["facts"].get("build.tfa_vers
 run cached 0
 grep -q 'qemu-firmware: cached' "$TMP/cached/build.log" || fail "cached: the rerun built again"
 echo "ok: cached: $(grep -m1 'qemu-firmware: cached' "$TMP/cached/build.log")"
+
+# --- the second profile: U-Boot built from Debian's source (qemu_arm64_defconfig) ------
+# About a minute cold (fetch, U-Boot, TF-A again), then cached like the first.
+rc=0
+HILT_QEMU_UBOOT=source "$RECIPE" --fetch-only >"$TMP/fetch-uboot.log" 2>&1 || rc=$?
+if [[ $rc -eq 3 ]]; then
+  echo "note: $(grep -m1 'unreachable' "$TMP/fetch-uboot.log"); the U-Boot source profile is not run"
+else
+  [[ $rc -eq 0 ]] || { cat "$TMP/fetch-uboot.log" >&2; fail "fetching the U-Boot source: exit $rc"; }
+  run uboot-source 0 HILT_QEMU_UBOOT=source
+  src_banner=$(field uboot-source 'r["facts"].get("build.uboot_banner", "")')
+  # Built here and now: not the package's banner (its build date differs).
+  [[ $src_banner == "U-Boot "* && $src_banner != "$banner" ]] ||
+    fail "uboot-source: built banner '$src_banner' (the package's: '$banner')"
+  [[ $(field uboot-source 'r["facts"].get("uboot_banner")') == "$src_banner" ]] ||
+    fail "uboot-source: booted banner != built banner"
+  grep -q "qemu_arm64_defconfig" "$TMP/uboot-source/build.log" "$HILT_STATE_DIR/build/qemu-virt/build-inputs.txt" 2>/dev/null ||
+    fail "uboot-source: no sign of qemu_arm64_defconfig in the build"
+  echo "ok: uboot-source booted $src_banner"
+fi
 
 # --- no BL33 --------------------------------------------------------------------------
 run no-bl33 1 HILT_QEMU_BL33=none
