@@ -8,20 +8,14 @@
 
 #include "harness/devices/block_device_wait.h"
 #include "harness/devices/command_mux.h"
+#include "tests/unit/test_dir.h"
 
 namespace hilt {
 namespace {
 
 using namespace std::chrono_literals;
 
-std::filesystem::path Dir() {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("hilt_cmdpower_" + std::to_string(::getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+std::filesystem::path Dir() { return FreshTestDir("hilt_cmdpower"); }
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path);

@@ -12,6 +12,8 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/unit/test_dir.h"
+
 namespace hilt {
 namespace {
 
@@ -26,14 +28,7 @@ std::string ReadFile(const std::filesystem::path& path) {
   return ss.str();
 }
 
-std::filesystem::path TempDir() {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("hilt_cmd_" + std::to_string(::getpid()) + "_" +
-                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+std::filesystem::path TempDir() { return FreshTestDir("hilt_cmd"); }
 
 // Alive and not a zombie: in containers orphans may be reparented to a pid 1
 // that never reaps them, and a zombie is dead for our purpose.

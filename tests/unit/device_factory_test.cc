@@ -6,17 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/test_dir.h"
+
 namespace hilt {
 namespace {
 
-std::filesystem::path TempDir() {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("hilt_factory_" + std::to_string(::getpid()) + "_" +
-                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+std::filesystem::path TempDir() { return FreshTestDir("hilt_factory"); }
 
 BoardConfig NoMuxBoard(const std::string& card) {
   BoardConfig b;

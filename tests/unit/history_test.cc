@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/unit/test_dir.h"
+
 namespace hilt {
 namespace {
 
@@ -20,11 +22,7 @@ using std::chrono::milliseconds;
 class HistoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("hilt-history-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = FreshTestDir("hilt-history");
     db_ = (dir_ / "history.sqlite").string();
   }
   void TearDown() override { fs::remove_all(dir_); }

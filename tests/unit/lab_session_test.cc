@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/test_dir.h"
+
 namespace hilt {
 namespace {
 
@@ -24,11 +26,7 @@ std::string Board(const std::string& name, const std::string& type) {
 class LabSessionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("hilt-lab-session-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = FreshTestDir("hilt-lab-session");
     lab_ = (dir_ / "lab.yaml").string();
     std::ofstream(lab_) << "state-dir: ${LAB_DIR}/state\nboards:\n"
                         << Board("r4-a", "bpi-r4") << Board("qemu", "qemu-virt")

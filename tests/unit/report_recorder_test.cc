@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/unit/test_dir.h"
+
 namespace hilt {
 namespace {
 
@@ -23,10 +25,7 @@ std::string ReadFile(const fs::path& path) {
 class ReportRecorderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("hilt_recorder_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = FreshTestDir("hilt_recorder");
   }
   void TearDown() override { fs::remove_all(dir_); }
   fs::path dir_;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/core/result_json.h"
+#include "tests/unit/test_dir.h"
 
 namespace hilt {
 namespace {
@@ -19,10 +20,7 @@ using std::chrono::milliseconds;
 class RunEpilogueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("hilt-epilogue-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = FreshTestDir("hilt-epilogue");
     fs::create_directories(dir_ / "run");
     run_ = (dir_ / "run").string();
     verdict_.outcome = Outcome::kFail;
