@@ -8,7 +8,8 @@
 // in both encodings; a non-ASCII literal still matches its UTF-8 bytes in
 // order, only a non-ASCII character inside a [class] would differ. The
 // memory bound is the suite loader's (SuiteRegexOptions), which validates
-// patterns as UTF-8; a pattern that passes there compiles here too.
+// patterns as UTF-8 and as Latin-1 (CheckSuiteRegex): a pattern that passes
+// there compiles here too.
 #ifndef HILT_CORE_CONSOLE_REGEX_H_
 #define HILT_CORE_CONSOLE_REGEX_H_
 

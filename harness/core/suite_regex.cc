@@ -1,5 +1,7 @@
 #include "harness/core/suite_regex.h"
 
+#include "harness/core/console_regex.h"
+
 #include <cctype>
 #include <set>
 #include <string_view>
@@ -97,6 +99,17 @@ std::optional<RegexProblem> CheckSuiteRegex(const std::string& regex,
     std::string hint = HintFor(re, regex, problem.offset);
     if (!hint.empty()) problem.message += "; " + hint;
     return problem;
+  }
+  // The checker compiles it as Latin-1 (console_regex.h): an escape of a
+  // character above 0xFF (\x{100}, the octal \555) is valid as UTF-8 but
+  // not there. Found by the suite_loader fuzzer.
+  RE2 as_bytes(regex, ConsoleRegexOptions());
+  if (!as_bytes.ok()) {
+    size_t at = as_bytes.error_arg().empty() ? std::string::npos : regex.find(as_bytes.error_arg());
+    return RegexProblem{"invalid regex for console bytes: " + as_bytes.error() +
+                            "; patterns match bytes, so a character above \\xff can only be "
+                            "written as the text itself (its UTF-8 bytes)",
+                        at == std::string::npos ? 0 : at};
   }
   // RE2 of this vintage accepts a repeated group name and keeps only one.
   std::set<std::string> seen;

@@ -44,6 +44,19 @@ TEST(SuiteRegexTest, HintsForPcreHabits) {
   }
 }
 
+// Valid as UTF-8 but not as the bytes the checker matches: rejected at load,
+// with the offset of the escape (the suite_loader fuzzer found \555 passing
+// the loader and failing the checker).
+TEST(SuiteRegexTest, RejectsEscapesOfCharactersAboveAByte) {
+  for (const char* regex : {"BL31: v\\555d+", "a\\x{100}", "\\x{263a}"}) {
+    auto problem = CheckSuiteRegex(regex);
+    ASSERT_TRUE(problem) << regex;
+    EXPECT_THAT(problem->message, HasSubstr("console bytes")) << regex;
+    EXPECT_EQ(problem->offset, std::string(regex).find('\\')) << regex;
+  }
+  EXPECT_FALSE(CheckSuiteRegex("caf\xc3\xa9 \\x{e9} \\377"));  // UTF-8 text, bytes up to 0xFF
+}
+
 TEST(SuiteRegexTest, RejectsEmptyMatchesAndRepeatedNames) {
   EXPECT_THAT(CheckSuiteRegex("x*")->message, HasSubstr("matches the empty string"));
   auto twice = CheckSuiteRegex("(?P<v>a) (?P<v>b)");
