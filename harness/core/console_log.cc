@@ -1,7 +1,5 @@
 #include "harness/core/console_log.h"
 
-#include "harness/core/byte_buffer.h"
-
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -10,6 +8,7 @@
 #include <memory>
 #include <ostream>
 
+#include "harness/core/byte_buffer.h"
 #include "harness/core/byte_scan.h"
 #include "harness/core/utf8.h"
 
@@ -206,10 +205,7 @@ void ConsoleLogWriter::AppendSplitLine(std::string_view span, size_t end_bytes, 
   char* out = StartLine(size, t);
   CopyBytes(out, span.data(), size);  // a short line: no memcpy call
   out += size;
-  *out++ = '\n';
-  used_ = static_cast<size_t>(out - buffer_.get());
-  ++lines_written_;
-  if (used_ >= kOutputBlock) WriteOut();
+  EndLine(out);
 }
 
 char* ConsoleLogWriter::StartLine(size_t raw_size, Nanos t) {
@@ -238,10 +234,7 @@ size_t ConsoleLogWriter::EmitWholeLine(std::string_view bytes, Nanos t) {
   size_t stop = 0;
   out = EscapeSpan<true>(bytes.data(), scan, out, &stop);
   if (stop == scan) return 0;  // no line end: nothing is kept of what was written
-  *out++ = '\n';
-  used_ = static_cast<size_t>(out - buffer_.get());
-  ++lines_written_;
-  if (used_ >= kOutputBlock) WriteOut();
+  EndLine(out);
   return stop + (bytes[stop] == '\r' ? 2 : 1);
 }
 
@@ -249,6 +242,10 @@ void ConsoleLogWriter::EmitLine(std::string_view raw, Nanos t, bool ended_by_lf)
   char* out = StartLine(raw.size(), t);
   out = EscapeConsoleBytesTo(raw, out);
   if (!ended_by_lf) *out++ = '\\';
+  EndLine(out);
+}
+
+void ConsoleLogWriter::EndLine(char* out) {
   *out++ = '\n';
   used_ = static_cast<size_t>(out - buffer_.get());
   ++lines_written_;

@@ -82,6 +82,8 @@ class ConsoleLogWriter {
   // Makes room for a line of raw_size bytes and writes its time prefix;
   // returns where the content goes.
   char* StartLine(size_t raw_size, Nanos t);
+  // Ends the line being written at `out` with its LF and counts it.
+  void EndLine(char* out);
   void WriteOut();
 
   std::ostream* out_;

@@ -213,6 +213,17 @@ void LiteralPrefilter::BuildTeddy() {
 
 LiteralPrefilter::~LiteralPrefilter() = default;
 
+inline void LiteralPrefilter::NoteAtomAt(std::string_view text, size_t start, int a,
+                                         std::vector<int>* found) const {
+  const std::string& atom = atoms_[static_cast<size_t>(a)];
+  if (atom.size() > text.size() - start) return;
+  size_t j = 0;
+  while (j < atom.size() && Fold(text[start + j]) == static_cast<unsigned char>(atom[j])) ++j;
+  if (j == atom.size() && std::find(found->begin(), found->end(), a) == found->end()) {
+    found->push_back(a);
+  }
+}
+
 void LiteralPrefilter::FindAtoms(std::string_view text, std::vector<int>* found) const {
   if (teddy_) {
     FindAtomsTeddy(text, found);
@@ -225,16 +236,8 @@ void LiteralPrefilter::CompareBucketAtoms(std::string_view text, size_t fingerpr
                                           uint32_t buckets, std::vector<int>* found) const {
   for (; buckets != 0; buckets &= buckets - 1) {
     for (const int a : teddy_buckets_[static_cast<size_t>(__builtin_ctz(buckets))]) {
-      const std::string& atom = atoms_[static_cast<size_t>(a)];
       const size_t offset = teddy_offset_[static_cast<size_t>(a)];
-      if (offset > fingerprint_at) continue;
-      const size_t start = fingerprint_at - offset;
-      if (atom.size() > text.size() - start) continue;
-      size_t j = 0;
-      while (j < atom.size() && Fold(text[start + j]) == static_cast<unsigned char>(atom[j])) ++j;
-      if (j == atom.size() && std::find(found->begin(), found->end(), a) == found->end()) {
-        found->push_back(a);
-      }
+      if (offset <= fingerprint_at) NoteAtomAt(text, fingerprint_at - offset, a, found);
     }
   }
 }
@@ -281,14 +284,7 @@ void LiteralPrefilter::FindAtomsWuManber(std::string_view text, std::vector<int>
     if ((first_pair[first / 64] >> (first % 64) & 1) == 0) continue;
     const size_t h = PairHash(p[pos - 1], p[pos]);
     for (uint32_t k = bucket_start_[h]; k < bucket_start_[h + 1]; ++k) {
-      const int a = bucket_atoms_[k];
-      const std::string& atom = atoms_[static_cast<size_t>(a)];
-      if (atom.size() > n - start) continue;
-      size_t j = 0;
-      while (j < atom.size() && Fold(p[start + j]) == static_cast<unsigned char>(atom[j])) ++j;
-      if (j == atom.size() && std::find(found->begin(), found->end(), a) == found->end()) {
-        found->push_back(a);
-      }
+      NoteAtomAt(text, start, bucket_atoms_[k], found);
     }
   }
 }

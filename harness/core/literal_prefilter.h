@@ -79,6 +79,8 @@ class LiteralPrefilter {
   void FindAtoms(std::string_view text, std::vector<int>* found) const;
   void FindAtomsWuManber(std::string_view text, std::vector<int>* found) const;
   void FindAtomsTeddy(std::string_view text, std::vector<int>* found) const;
+  // Appends atom a to *found (once) if it starts at text[start], in any case.
+  void NoteAtomAt(std::string_view text, size_t start, int a, std::vector<int>* found) const;
   // Appends the atoms of `buckets` whose fingerprint is at text[fingerprint_at].
   void CompareBucketAtoms(std::string_view text, size_t fingerprint_at, uint32_t buckets,
                           std::vector<int>* found) const;
