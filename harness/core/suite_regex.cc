@@ -1,13 +1,19 @@
 #include "harness/core/suite_regex.h"
 
-#include "harness/core/console_regex.h"
-
 #include <cctype>
 #include <set>
 #include <string_view>
 
+#include "harness/core/console_regex.h"
+
 namespace hilt {
 namespace {
+
+// Where in the pattern RE2's complaint points (its error argument), or 0.
+size_t ErrorOffset(const RE2& re, const std::string& regex) {
+  const size_t at = re.error_arg().empty() ? std::string::npos : regex.find(re.error_arg());
+  return at == std::string::npos ? 0 : at;
+}
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -93,8 +99,7 @@ std::optional<RegexProblem> CheckSuiteRegex(const std::string& regex,
   RE2 re(regex, SuiteRegexOptions());
   if (!re.ok()) {
     RegexProblem problem;
-    size_t at = re.error_arg().empty() ? std::string::npos : regex.find(re.error_arg());
-    problem.offset = at == std::string::npos ? 0 : at;
+    problem.offset = ErrorOffset(re, regex);
     problem.message = "invalid regex: " + re.error();
     std::string hint = HintFor(re, regex, problem.offset);
     if (!hint.empty()) problem.message += "; " + hint;
@@ -105,11 +110,10 @@ std::optional<RegexProblem> CheckSuiteRegex(const std::string& regex,
   // not there. Found by the suite_loader fuzzer.
   RE2 as_bytes(regex, ConsoleRegexOptions());
   if (!as_bytes.ok()) {
-    size_t at = as_bytes.error_arg().empty() ? std::string::npos : regex.find(as_bytes.error_arg());
     return RegexProblem{"invalid regex for console bytes: " + as_bytes.error() +
                             "; patterns match bytes, so a character above \\xff can only be "
                             "written as the text itself (its UTF-8 bytes)",
-                        at == std::string::npos ? 0 : at};
+                        ErrorOffset(as_bytes, regex)};
   }
   // RE2 of this vintage accepts a repeated group name and keeps only one.
   std::set<std::string> seen;
